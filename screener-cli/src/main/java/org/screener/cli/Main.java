@@ -1,0 +1,34 @@
+package org.screener.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./screener}. Bad input ends with exit code 2 and a one-line message, never a stack trace. */
+@Command(name = "screener", mixinStandardHelpOptions = true, version = "screener 0.1.0",
+        description = "Unsupervised pathology segmentation in 3D CT.",
+        subcommands = {BenchCommand.class})
+public final class Main implements Runnable {
+    @Override public void run() { CommandLine.usage(this, System.out); }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+                    || ex instanceof IllegalStateException) {
+                cmd.getErr().println("screener " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("screener: " + ex.getMessage());
+            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            return 2;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,132 @@
+package org.screener.core;
+
+/**
+ * The kernels a compute backend provides. The list is short and closed: every differentiable op in
+ * {@code org.screener.core.ops} is built from these, forward and backward, so a new backend (CUDA) only has
+ * to implement this interface. All data is contiguous row-major; shapes are passed alongside storages.
+ *
+ * <p>Conventions: "out" storages are fully overwritten unless a method says it accumulates; shapes are
+ * {@code int[]} of rank at most 5 (NCDHW for volumes). Offsets and lengths are in elements.
+ *
+ * <p>Where each op lives: the fast CPU code is {@code org.screener.core.cpu.<Op>Cpu}, the plain double
+ * precision reference is {@code org.screener.core.ref.<Op>Ref}, the CUDA code is
+ * {@code org.screener.cuda.<Op>Cuda}, and the test is {@code <Op>Test}.
+ */
+public interface Backend {
+    /** Short name used to select it: "cpu", "ref", "cuda". */
+    String name();
+
+    // ---- storage -------------------------------------------------------------------------------------
+
+    /** A zero-filled buffer of n elements. */
+    Storage allocate(long n);
+
+    void write(Storage dst, long dstOffset, float[] src, int srcOffset, int n);
+
+    void read(Storage src, long srcOffset, float[] dst, int dstOffset, int n);
+
+    /** Double-precision access; backends that store float round. Used by gradcheck on the reference backend. */
+    default void writeDouble(Storage dst, long dstOffset, double[] src, int srcOffset, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = (float) src[srcOffset + i];
+        write(dst, dstOffset, f, 0, n);
+    }
+
+    default void readDouble(Storage src, long srcOffset, double[] dst, int dstOffset, int n) {
+        float[] f = new float[n];
+        read(src, srcOffset, f, 0, n);
+        for (int i = 0; i < n; i++) dst[dstOffset + i] = f[i];
+    }
+
+    void fill(Storage dst, long offset, long n, float value);
+
+    void copy(Storage src, long srcOffset, Storage dst, long dstOffset, long n);
+
+    // ---- elementwise -----------------------------------------------------------------------------------
+
+    /** y = op(x) over n elements (see {@link UnaryOp} for p0, p1). */
+    void unary(UnaryOp op, Storage x, Storage y, long n, float p0, float p1);
+
+    /** gx = gy * op'(x) over n elements; y = op(x) is given for ops whose derivative is cheaper from it. */
+    void unaryBackward(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, long n, float p0, float p1);
+
+    /** out = a op b with numpy broadcasting; all three shapes have the rank of outShape (1-padded on the left). */
+    void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape);
+
+    /**
+     * Sum of x over the axes where outShape is 1 and xShape is not (outShape has x's rank, keep-dims form).
+     * This is also the backward of broadcasting.
+     */
+    void reduceSum(Storage x, int[] xShape, Storage out, int[] outShape);
+
+    /** Max of x over the axes where outShape is 1 and xShape is not (keep-dims form). */
+    void reduceMax(Storage x, int[] xShape, Storage out, int[] outShape);
+
+    // ---- linear algebra --------------------------------------------------------------------------------
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T. A is m×k after op, B k×n, C m×n;
+     * lda/ldb/ldc are row strides of the stored (untransposed) matrices.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              Storage a, long aOffset, int lda, Storage b, long bOffset, int ldb,
+              float beta, Storage c, long cOffset, int ldc);
+
+    // ---- convolution -----------------------------------------------------------------------------------
+
+    /** y = conv3d(x, w) + bias (bias may be null). x: p.inputShape(), w: p.weightShape(), y: p.outputShape(). */
+    void conv3dForward(ConvParams p, Storage x, Storage w, Storage bias, Storage y);
+
+    /** gx = gradient of conv3d w.r.t. its input (overwrites gx). Also the forward of transposed conv. */
+    void conv3dBackwardData(ConvParams p, Storage gy, Storage w, Storage gx);
+
+    /** gw = gradient w.r.t. the weight (overwrites); gb = gradient w.r.t. the bias if gb is not null. */
+    void conv3dBackwardWeight(ConvParams p, Storage x, Storage gy, Storage gw, Storage gb);
+
+    // ---- pooling and resampling ------------------------------------------------------------------------
+
+    /** Average pooling, windows described by p (cin == cout); padded cells count as zeros (count_include_pad). */
+    void avgPool3d(ConvParams p, Storage x, Storage y);
+
+    void avgPool3dBackward(ConvParams p, Storage gy, Storage gx);
+
+    /** Max pooling; padded cells never win. */
+    void maxPool3d(ConvParams p, Storage x, Storage y);
+
+    /** Routes gy to the argmax of each window (first max wins ties), accumulating into a zeroed gx. */
+    void maxPool3dBackward(ConvParams p, Storage x, Storage gy, Storage gx);
+
+    /**
+     * Resize the spatial axes of an NCDHW tensor from inShape to outShape. Nearest uses floor(o * in / out);
+     * trilinear uses align_corners=false (PyTorch's default), clamping at the borders.
+     */
+    void upsample(boolean trilinear, Storage x, int[] inShape, Storage y, int[] outShape);
+
+    void upsampleBackward(boolean trilinear, Storage gy, int[] outShape, Storage gx, int[] inShape);
+
+    // ---- indexing and layout ---------------------------------------------------------------------------
+
+    /**
+     * Copy a box of shape {@code box} from src (at srcStart) into dst (at dstStart); all of the same rank.
+     * With accumulate, adds into dst instead of overwriting. Slice, concat, zero pad and crop use this.
+     */
+    void copyBox(Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape, int[] dstStart,
+                 int[] box, boolean accumulate);
+
+    /** dst = src with axes permuted: dst axis i is src axis perm[i]. */
+    void permute(Storage src, int[] srcShape, int[] perm, Storage dst);
+
+    /** Replicate (edge) padding of the last three axes: padLo/padHi per spatial axis (D, H, W). */
+    void padReplicate(Storage src, int[] srcShape, int[] padLo, int[] padHi, Storage dst);
+
+    void padReplicateBackward(Storage gdst, int[] srcShape, int[] padLo, int[] padHi, Storage gsrc);
+
+    /**
+     * Feature vectors at voxels: x is (N, C, V) with V spatial positions flattened; index[i] = n * V + v.
+     * out is (M, C) with M = index.length.
+     */
+    void gatherVoxels(Storage x, int n, int c, long v, int[] index, Storage out);
+
+    /** gx[n, :, v] += g[i, :] for index[i] = n * V + v (the backward of gatherVoxels; repeated indices add). */
+    void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx);
+}

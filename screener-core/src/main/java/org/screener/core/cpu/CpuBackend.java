@@ -1,0 +1,118 @@
+package org.screener.core.cpu;
+
+import org.screener.core.Backend;
+import org.screener.core.BinaryOp;
+import org.screener.core.ConvParams;
+import org.screener.core.Storage;
+import org.screener.core.UnaryOp;
+
+import java.util.Arrays;
+
+/** The default backend: float32 on the heap, multi-threaded, vectorised where the Vector API is present. */
+public final class CpuBackend implements Backend {
+    @Override public String name() { return "cpu"; }
+
+    @Override public Storage allocate(long n) { return new CpuStorage(this, n); }
+
+    @Override public void write(Storage dst, long off, float[] src, int so, int n) {
+        System.arraycopy(src, so, CpuStorage.of(dst), (int) off, n);
+    }
+
+    @Override public void read(Storage src, long off, float[] dst, int dof, int n) {
+        System.arraycopy(CpuStorage.of(src), (int) off, dst, dof, n);
+    }
+
+    @Override public void fill(Storage dst, long off, long n, float v) {
+        Arrays.fill(CpuStorage.of(dst), (int) off, (int) (off + n), v);
+    }
+
+    @Override public void copy(Storage src, long so, Storage dst, long dof, long n) {
+        System.arraycopy(CpuStorage.of(src), (int) so, CpuStorage.of(dst), (int) dof, (int) n);
+    }
+
+    @Override public void unary(UnaryOp op, Storage x, Storage y, long n, float p0, float p1) {
+        ElementwiseCpu.unary(op, CpuStorage.of(x), CpuStorage.of(y), (int) n, p0, p1);
+    }
+
+    @Override public void unaryBackward(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, long n, float p0, float p1) {
+        ElementwiseCpu.unaryBackward(op, CpuStorage.of(x), CpuStorage.of(y), CpuStorage.of(gy), CpuStorage.of(gx), (int) n, p0, p1);
+    }
+
+    @Override public void binary(BinaryOp op, Storage a, int[] as, Storage b, int[] bs, Storage out, int[] os) {
+        ElementwiseCpu.binary(op, CpuStorage.of(a), as, CpuStorage.of(b), bs, CpuStorage.of(out), os);
+    }
+
+    @Override public void reduceSum(Storage x, int[] xs, Storage out, int[] os) {
+        ReduceCpu.reduce(false, CpuStorage.of(x), xs, CpuStorage.of(out), os);
+    }
+
+    @Override public void reduceMax(Storage x, int[] xs, Storage out, int[] os) {
+        ReduceCpu.reduce(true, CpuStorage.of(x), xs, CpuStorage.of(out), os);
+    }
+
+    @Override public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, Storage a, long ao, int lda,
+                               Storage b, long bo, int ldb, float beta, Storage c, long co, int ldc) {
+        GemmCpu.sgemm(ta, tb, m, n, k, alpha, CpuStorage.of(a), (int) ao, lda, CpuStorage.of(b), (int) bo, ldb,
+                beta, CpuStorage.of(c), (int) co, ldc);
+    }
+
+    @Override public void conv3dForward(ConvParams p, Storage x, Storage w, Storage bias, Storage y) {
+        Conv3dCpu.forward(p, CpuStorage.of(x), CpuStorage.of(w), CpuStorage.of(bias), CpuStorage.of(y));
+    }
+
+    @Override public void conv3dBackwardData(ConvParams p, Storage gy, Storage w, Storage gx) {
+        Conv3dCpu.backwardData(p, CpuStorage.of(gy), CpuStorage.of(w), CpuStorage.of(gx));
+    }
+
+    @Override public void conv3dBackwardWeight(ConvParams p, Storage x, Storage gy, Storage gw, Storage gb) {
+        Conv3dCpu.backwardWeight(p, CpuStorage.of(x), CpuStorage.of(gy), CpuStorage.of(gw), CpuStorage.of(gb));
+    }
+
+    @Override public void avgPool3d(ConvParams p, Storage x, Storage y) {
+        PoolCpu.avgForward(p, CpuStorage.of(x), CpuStorage.of(y));
+    }
+
+    @Override public void avgPool3dBackward(ConvParams p, Storage gy, Storage gx) {
+        PoolCpu.avgBackward(p, CpuStorage.of(gy), CpuStorage.of(gx));
+    }
+
+    @Override public void maxPool3d(ConvParams p, Storage x, Storage y) {
+        PoolCpu.maxForward(p, CpuStorage.of(x), CpuStorage.of(y));
+    }
+
+    @Override public void maxPool3dBackward(ConvParams p, Storage x, Storage gy, Storage gx) {
+        PoolCpu.maxBackward(p, CpuStorage.of(x), CpuStorage.of(gy), CpuStorage.of(gx));
+    }
+
+    @Override public void upsample(boolean tri, Storage x, int[] is, Storage y, int[] os) {
+        UpsampleCpu.forward(tri, CpuStorage.of(x), is, CpuStorage.of(y), os);
+    }
+
+    @Override public void upsampleBackward(boolean tri, Storage gy, int[] os, Storage gx, int[] is) {
+        UpsampleCpu.backward(tri, CpuStorage.of(gy), os, CpuStorage.of(gx), is);
+    }
+
+    @Override public void copyBox(Storage src, int[] ss, int[] sst, Storage dst, int[] ds, int[] dst0, int[] box, boolean acc) {
+        IndexCpu.copyBox(CpuStorage.of(src), ss, sst, CpuStorage.of(dst), ds, dst0, box, acc);
+    }
+
+    @Override public void permute(Storage src, int[] ss, int[] perm, Storage dst) {
+        IndexCpu.permute(CpuStorage.of(src), ss, perm, CpuStorage.of(dst));
+    }
+
+    @Override public void padReplicate(Storage src, int[] ss, int[] lo, int[] hi, Storage dst) {
+        IndexCpu.padReplicate(CpuStorage.of(src), ss, lo, hi, CpuStorage.of(dst));
+    }
+
+    @Override public void padReplicateBackward(Storage gdst, int[] ss, int[] lo, int[] hi, Storage gsrc) {
+        IndexCpu.padReplicateBackward(CpuStorage.of(gdst), ss, lo, hi, CpuStorage.of(gsrc));
+    }
+
+    @Override public void gatherVoxels(Storage x, int n, int c, long v, int[] index, Storage out) {
+        IndexCpu.gatherVoxels(CpuStorage.of(x), n, c, v, index, CpuStorage.of(out));
+    }
+
+    @Override public void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx) {
+        IndexCpu.scatterAddVoxels(CpuStorage.of(g), n, c, v, index, CpuStorage.of(gx));
+    }
+}

@@ -1,0 +1,131 @@
+package org.screener.core.ref;
+
+import org.screener.core.Backend;
+import org.screener.core.BinaryOp;
+import org.screener.core.ConvParams;
+import org.screener.core.Storage;
+import org.screener.core.UnaryOp;
+
+import java.util.Arrays;
+
+/**
+ * The reference backend: double precision, plain loops, single thread. It defines what every op computes;
+ * gradcheck runs on it, and every fast kernel is tested against it. Never chosen by default.
+ */
+public final class RefBackend implements Backend {
+    @Override public String name() { return "ref"; }
+
+    @Override public Storage allocate(long n) { return new RefStorage(this, n); }
+
+    @Override public void write(Storage dst, long off, float[] src, int so, int n) {
+        double[] d = RefStorage.of(dst);
+        for (int i = 0; i < n; i++) d[(int) off + i] = src[so + i];
+    }
+
+    @Override public void read(Storage src, long off, float[] dst, int dof, int n) {
+        double[] s = RefStorage.of(src);
+        for (int i = 0; i < n; i++) dst[dof + i] = (float) s[(int) off + i];
+    }
+
+    @Override public void writeDouble(Storage dst, long off, double[] src, int so, int n) {
+        System.arraycopy(src, so, RefStorage.of(dst), (int) off, n);
+    }
+
+    @Override public void readDouble(Storage src, long off, double[] dst, int dof, int n) {
+        System.arraycopy(RefStorage.of(src), (int) off, dst, dof, n);
+    }
+
+    @Override public void fill(Storage dst, long off, long n, float v) {
+        Arrays.fill(RefStorage.of(dst), (int) off, (int) (off + n), v);
+    }
+
+    @Override public void copy(Storage src, long so, Storage dst, long dof, long n) {
+        System.arraycopy(RefStorage.of(src), (int) so, RefStorage.of(dst), (int) dof, (int) n);
+    }
+
+    @Override public void unary(UnaryOp op, Storage x, Storage y, long n, float p0, float p1) {
+        ElementwiseRef.unary(op, RefStorage.of(x), RefStorage.of(y), (int) n, p0, p1);
+    }
+
+    @Override public void unaryBackward(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, long n, float p0, float p1) {
+        ElementwiseRef.unaryBackward(op, RefStorage.of(x), RefStorage.of(y), RefStorage.of(gy), RefStorage.of(gx), (int) n, p0, p1);
+    }
+
+    @Override public void binary(BinaryOp op, Storage a, int[] as, Storage b, int[] bs, Storage out, int[] os) {
+        ElementwiseRef.binary(op, RefStorage.of(a), as, RefStorage.of(b), bs, RefStorage.of(out), os);
+    }
+
+    @Override public void reduceSum(Storage x, int[] xs, Storage out, int[] os) {
+        ElementwiseRef.reduce(false, RefStorage.of(x), xs, RefStorage.of(out), os);
+    }
+
+    @Override public void reduceMax(Storage x, int[] xs, Storage out, int[] os) {
+        ElementwiseRef.reduce(true, RefStorage.of(x), xs, RefStorage.of(out), os);
+    }
+
+    @Override public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, Storage a, long ao, int lda,
+                               Storage b, long bo, int ldb, float beta, Storage c, long co, int ldc) {
+        GemmRef.gemm(ta, tb, m, n, k, alpha, RefStorage.of(a), (int) ao, lda, RefStorage.of(b), (int) bo, ldb,
+                beta, RefStorage.of(c), (int) co, ldc);
+    }
+
+    @Override public void conv3dForward(ConvParams p, Storage x, Storage w, Storage bias, Storage y) {
+        Conv3dRef.forward(p, RefStorage.of(x), RefStorage.of(w), RefStorage.of(bias), RefStorage.of(y));
+    }
+
+    @Override public void conv3dBackwardData(ConvParams p, Storage gy, Storage w, Storage gx) {
+        Conv3dRef.backwardData(p, RefStorage.of(gy), RefStorage.of(w), RefStorage.of(gx));
+    }
+
+    @Override public void conv3dBackwardWeight(ConvParams p, Storage x, Storage gy, Storage gw, Storage gb) {
+        Conv3dRef.backwardWeight(p, RefStorage.of(x), RefStorage.of(gy), RefStorage.of(gw), RefStorage.of(gb));
+    }
+
+    @Override public void avgPool3d(ConvParams p, Storage x, Storage y) {
+        PoolRef.avgForward(p, RefStorage.of(x), RefStorage.of(y));
+    }
+
+    @Override public void avgPool3dBackward(ConvParams p, Storage gy, Storage gx) {
+        PoolRef.avgBackward(p, RefStorage.of(gy), RefStorage.of(gx));
+    }
+
+    @Override public void maxPool3d(ConvParams p, Storage x, Storage y) {
+        PoolRef.maxForward(p, RefStorage.of(x), RefStorage.of(y));
+    }
+
+    @Override public void maxPool3dBackward(ConvParams p, Storage x, Storage gy, Storage gx) {
+        PoolRef.maxBackward(p, RefStorage.of(x), RefStorage.of(gy), RefStorage.of(gx));
+    }
+
+    @Override public void upsample(boolean tri, Storage x, int[] is, Storage y, int[] os) {
+        UpsampleRef.forward(tri, RefStorage.of(x), is, RefStorage.of(y), os);
+    }
+
+    @Override public void upsampleBackward(boolean tri, Storage gy, int[] os, Storage gx, int[] is) {
+        UpsampleRef.backward(tri, RefStorage.of(gy), os, RefStorage.of(gx), is);
+    }
+
+    @Override public void copyBox(Storage src, int[] ss, int[] sst, Storage dst, int[] ds, int[] dst0, int[] box, boolean acc) {
+        IndexRef.copyBox(RefStorage.of(src), ss, sst, RefStorage.of(dst), ds, dst0, box, acc);
+    }
+
+    @Override public void permute(Storage src, int[] ss, int[] perm, Storage dst) {
+        IndexRef.permute(RefStorage.of(src), ss, perm, RefStorage.of(dst));
+    }
+
+    @Override public void padReplicate(Storage src, int[] ss, int[] lo, int[] hi, Storage dst) {
+        IndexRef.padReplicate(RefStorage.of(src), ss, lo, hi, RefStorage.of(dst));
+    }
+
+    @Override public void padReplicateBackward(Storage gdst, int[] ss, int[] lo, int[] hi, Storage gsrc) {
+        IndexRef.padReplicateBackward(RefStorage.of(gdst), ss, lo, hi, RefStorage.of(gsrc));
+    }
+
+    @Override public void gatherVoxels(Storage x, int n, int c, long v, int[] index, Storage out) {
+        IndexRef.gatherVoxels(RefStorage.of(x), n, c, v, index, RefStorage.of(out));
+    }
+
+    @Override public void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx) {
+        IndexRef.scatterAddVoxels(RefStorage.of(g), n, c, v, index, RefStorage.of(gx));
+    }
+}

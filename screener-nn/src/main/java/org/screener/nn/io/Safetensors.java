@@ -33,7 +33,9 @@ import java.util.function.UnaryOperator;
  * an 8-byte little-endian header length n, n bytes of JSON
  * {@code {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ..., "__metadata__": {"k": "v"}}}
  * (padded with spaces to a multiple of 8), then the raw little-endian data; offsets are relative to the
- * end of the header and the tensors tile the data area without gaps or overlaps.
+ * end of the header and the tensors tile the data area without gaps or overlaps. As the reference library,
+ * the writer puts {@code __metadata__} first and the tensors in name order, so its output is byte-identical
+ * to {@code safetensors.torch.save_file} for the same float32 tensors and metadata.
  *
  * <p>Writes go to a temporary file in the target's directory that is then renamed over the target, so a
  * failed write never damages an existing file. Reads validate the header against the file size before
@@ -94,7 +96,7 @@ public final class Safetensors {
             first = false;
         }
         long off = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, Tensor> e : sorted(tensors).entrySet()) {
             String name = e.getKey();
             if (name.equals("__metadata__")) throw new IllegalArgumentException("safetensors: '__metadata__' cannot name a tensor");
             Tensor t = e.getValue();
@@ -121,13 +123,16 @@ public final class Safetensors {
         return h;
     }
 
+    /** Tensors by name, the order the Rust library writes (all F32, so alignment does not reorder them). */
+    private static Map<String, Tensor> sorted(Map<String, Tensor> tensors) { return new java.util.TreeMap<>(tensors); }
+
     static void writeTo(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         byte[] h = header(tensors, metadata);
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length);
         out.write(len.array());
         out.write(h);
         byte[] chunk = new byte[1 << 16];
-        for (Tensor t : tensors.values()) {
+        for (Tensor t : sorted(tensors).values()) {
             float[] a = t.toArray();
             for (int i = 0; i < a.length; ) {
                 int n = Math.min(chunk.length / 4, a.length - i);

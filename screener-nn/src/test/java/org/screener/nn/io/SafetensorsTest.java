@@ -192,6 +192,21 @@ class SafetensorsTest {
     }
 
     @Test
+    void unetCheckpointRebuildsFromItsConfig(@TempDir Path dir) throws IOException {
+        UNet3d a = new UNet3d(new UNet3dConfig(2, new int[]{4, 8}, new int[]{1, 2}, 3), new Random(1));
+        Path f = dir.resolve("u.safetensors");
+        Checkpoint.saveUNet(f, a, Map.of("step", "100"));
+        UNet3d b = Checkpoint.loadUNet(f);
+        assertEquals(a.config, b.config);
+        Tensor x = Tensor.randn(Backends.getDefault(), new Random(2), 1f, 1, 2, 4, 4, 4);
+        assertArrayEquals(a.forward(x).toArray(), b.forward(x).toArray());
+        Path plain = dir.resolve("plain.safetensors");
+        Checkpoint.saveModel(plain, a, Map.of());
+        IOException ex = assertThrows(IOException.class, () -> Checkpoint.loadUNet(plain));
+        assertTrue(ex.getMessage().contains(Checkpoint.UNET_CONFIG_KEY));
+    }
+
+    @Test
     void modelCheckpointRoundTripAndMismatchReport(@TempDir Path dir) throws IOException {
         UNet3d a = new UNet3d(UNet3dConfig.cpuSmall(), new Random(1));
         Path f = dir.resolve("unet.safetensors");

@@ -45,8 +45,11 @@ public final class CudaProvider implements BackendProvider {
         } catch (LinkageError e) {
             Throwable c = e;
             while (c.getCause() != null) c = c.getCause();
-            String[] lines = String.valueOf(c.getMessage()).strip().split("\n");
-            why = "CUDA driver not loadable (" + lines[lines.length - 1].strip() + ")";
+            // JCuda nests every attempt's error in one message; the last UnsatisfiedLinkError names the missing library
+            String reason = String.valueOf(c.getMessage()).strip().split("\n")[0];
+            for (String line : String.valueOf(c.getMessage()).split("\n"))
+                if (line.startsWith("java.lang.UnsatisfiedLinkError: ")) reason = line.substring(32).strip();
+            why = "CUDA driver not loadable (" + reason + ")";
         }
         probe = why == null ? "" : why;
         return why;

@@ -229,8 +229,9 @@ public final class Dicom {
             double off = Math.sqrt(Math.max(0, dot(step, step) - along * along));
             if (off > 1e-3 * Math.abs(along)) warnings.add(String.format("slices are sheared (gantry tilt?): %.3g mm sideways per slice", off));
         } else {
-            dz = first.number(SPACING_BETWEEN, 0);
-            if (!(dz > 0)) dz = first.number(SLICE_THICKNESS, 0);
+            // one slice (or no positions): its thickness is its extent; SpacingBetweenSlices only as a fallback
+            dz = first.number(SLICE_THICKNESS, 0);
+            if (!(dz > 0)) dz = first.number(SPACING_BETWEEN, 0);
             if (!(dz > 0)) dz = 1;
             step = new double[]{normal[0] * dz, normal[1] * dz, normal[2] * dz};
         }
@@ -238,10 +239,10 @@ public final class Dicom {
         double[][] aff = new double[4][4];
         for (int r = 0; r < 3; r++) {
             double sign = r < 2 ? -1 : 1; // DICOM LPS -> RAS
-            aff[r][0] = sign * row[r] * dx;
-            aff[r][1] = sign * col[r] * dy;
-            aff[r][2] = sign * step[r];
-            aff[r][3] = sign * origin[r];
+            aff[r][0] = sign * row[r] * dx + 0.0; // + 0.0 turns -0.0 into 0.0
+            aff[r][1] = sign * col[r] * dy + 0.0;
+            aff[r][2] = sign * step[r] + 0.0;
+            aff[r][3] = sign * origin[r] + 0.0;
         }
         aff[3][3] = 1;
         double[] spacing = {dx, dy, Math.abs(dz)};

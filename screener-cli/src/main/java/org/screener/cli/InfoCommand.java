@@ -5,6 +5,7 @@ import org.screener.data.io.Dicom;
 import org.screener.data.io.DicomFile;
 import org.screener.data.io.Nifti;
 import org.screener.data.io.Orientation;
+import org.screener.data.io.Volumes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -12,9 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ public final class InfoCommand implements java.util.concurrent.Callable<Integer>
     @Override public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.exists(input)) throw new IOException(input + ": no such file or folder");
-        if (!Files.isDirectory(input) && looksLikeNifti(input)) nifti(out);
+        if (!Files.isDirectory(input) && Volumes.looksLikeNifti(input)) nifti(out);
         else dicom(out);
         out.flush();
         return 0;
@@ -81,19 +80,5 @@ public final class InfoCommand implements java.util.concurrent.Callable<Integer>
         StringBuilder sb = new StringBuilder();
         for (int d = 1; d <= h.dim[0]; d++) sb.append(d > 1 ? "x" : "").append(h.dim[d]);
         return sb.toString();
-    }
-
-    /** NIfTI by name, else by content: gzip, or sizeof_hdr 348/540 in either byte order. */
-    static boolean looksLikeNifti(Path p) throws IOException {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".nii") || name.endsWith(".nii.gz")) return true;
-        if (name.endsWith(".dcm")) return false;
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] b = in.readNBytes(4);
-            if (b.length < 4) return false;
-            if ((b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) return true;
-            int le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(), be = Integer.reverseBytes(le);
-            return le == 348 || le == 540 || be == 348 || be == 540;
-        }
     }
 }

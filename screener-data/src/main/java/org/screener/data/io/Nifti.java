@@ -422,7 +422,7 @@ public final class Nifti {
         boolean gz = file.getFileName().toString().endsWith(".gz");
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-             OutputStream out = gz ? new GZIPOutputStream(raw, 1 << 16) : raw) {
+             OutputStream out = gz ? fastGzip(raw) : raw) {
             out.write(h.array());
             int n = (int) v.size();
             int chunk = 1 << 18;
@@ -441,6 +441,13 @@ public final class Nifti {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Level 1 deflate: about 3x faster than the default for ~10% larger CT files. */
+    private static OutputStream fastGzip(OutputStream raw) throws IOException {
+        return new GZIPOutputStream(raw, 1 << 16) {
+            { def.setLevel(java.util.zip.Deflater.BEST_SPEED); }
+        };
+    }
 
     public static String datatypeName(int dt) {
         switch (dt) {

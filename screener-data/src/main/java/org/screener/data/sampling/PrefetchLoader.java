@@ -81,6 +81,9 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
         return batch;
     }
 
+    /** True once closed and every worker thread has finished. */
+    public boolean isTerminated() { return closed && pool.isTerminated(); }
+
     /** Cancels pending batches and stops the workers (waits briefly for them to finish). */
     @Override public void close() {
         synchronized (this) {

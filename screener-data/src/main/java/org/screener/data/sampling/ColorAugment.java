@@ -46,7 +46,7 @@ public final class ColorAugment {
             float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
             for (float x : v) { if (x < mn) mn = x; if (x > mx) mx = x; }
             float r = mx - mn;
-            if (r > 0) for (int i = 0; i < v.length; i++) v[i] = mn + r * (float) Math.pow((v[i] - mn) / r, g);
+            if (r > 0) gamma(v, mn, r, g);
         }
     }
 
@@ -59,14 +59,16 @@ public final class ColorAugment {
         if (sx >= 0.05) {
             float[] k = kernel(sx);
             int r = k.length / 2;
-            float[] line = new float[nx];
+            float[] line = new float[nx + 2 * r];
             for (int row = 0; row < ny * nz; row++) {
                 int b = row * nx;
-                System.arraycopy(v, b, line, 0, nx);
-                for (int i = 0; i < nx; i++) {
-                    float s = 0;
-                    for (int t = -r; t <= r; t++) s += k[t + r] * line[Math.min(nx - 1, Math.max(0, i + t))];
-                    v[b + i] = s;
+                System.arraycopy(v, b, line, r, nx);
+                java.util.Arrays.fill(line, 0, r, v[b]);
+                java.util.Arrays.fill(line, r + nx, nx + 2 * r, v[b + nx - 1]);
+                java.util.Arrays.fill(v, b, b + nx, 0f);
+                for (int t = 0; t < k.length; t++) {     // tap-outer: the inner loop vectorises
+                    float w = k[t];
+                    for (int i = 0; i < nx; i++) v[b + i] += w * line[i + t];
                 }
             }
         }
@@ -77,13 +79,32 @@ public final class ColorAugment {
             for (int z = 0; z < nz; z++) {
                 int b = z * nx * ny;
                 System.arraycopy(v, b, plane, 0, nx * ny);
-                for (int j = 0; j < ny; j++)
-                    for (int i = 0; i < nx; i++) {
-                        float s = 0;
-                        for (int t = -r; t <= r; t++) s += k[t + r] * plane[Math.min(ny - 1, Math.max(0, j + t)) * nx + i];
-                        v[b + j * nx + i] = s;
+                for (int j = 0; j < ny; j++) {
+                    int d = b + j * nx;
+                    java.util.Arrays.fill(v, d, d + nx, 0f);
+                    for (int t = -r; t <= r; t++) {
+                        float w = k[t + r];
+                        int src = Math.min(ny - 1, Math.max(0, j + t)) * nx;
+                        for (int i = 0; i < nx; i++) v[d + i] += w * plane[src + i];
                     }
+                }
             }
+        }
+    }
+
+    /** x^g on [0, 1] by linear interpolation in a 4097-entry table (error < 2e-4 for g in [0.8, 1.25]). */
+    static void gamma(float[] v, float mn, float r, double g) {
+        int n = 4096;
+        float[] lut = new float[n + 2];
+        for (int i = 0; i <= n; i++) lut[i] = (float) Math.pow((double) i / n, g);
+        lut[n + 1] = lut[n];
+        float inv = 1f / r;
+        for (int i = 0; i < v.length; i++) {
+            float u = (v[i] - mn) * inv * n;
+            u = u < 0 ? 0 : (u > n ? n : u);
+            int q = (int) u;
+            float f = u - q;
+            v[i] = mn + r * (lut[q] + f * (lut[q + 1] - lut[q]));
         }
     }
 

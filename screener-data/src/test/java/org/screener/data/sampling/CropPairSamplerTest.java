@@ -192,5 +192,25 @@ class CropPairSamplerTest {
         Arrays.fill(k, 0.4f);
         ColorAugment.blurInPlane(k, 16, 12, 8, 1.3, 0.9);
         for (float f : k) assertEquals(0.4f, f, 1e-6f);
+        // blur against a direct 2D convolution with replicated edges
+        int nx = 7, ny = 5, nz = 2;
+        float[] img = new float[nx * ny * nz], ref = new float[nx * ny * nz];
+        for (int i = 0; i < img.length; i++) img[i] = (float) rng.nextDouble();
+        float[] kx = ColorAugment.kernel(0.8), ky = ColorAugment.kernel(1.7);
+        int rx = kx.length / 2, ry = ky.length / 2;
+        for (int z = 0; z < nz; z++) for (int y = 0; y < ny; y++) for (int x = 0; x < nx; x++) {
+            double s = 0;
+            for (int b = -ry; b <= ry; b++) for (int a = -rx; a <= rx; a++)
+                s += kx[a + rx] * ky[b + ry] * img[(z * ny + Math.min(ny - 1, Math.max(0, y + b))) * nx + Math.min(nx - 1, Math.max(0, x + a))];
+            ref[(z * ny + y) * nx + x] = (float) s;
+        }
+        ColorAugment.blurInPlane(img, nx, ny, nz, 0.8, 1.7);
+        assertArrayEquals(ref, img, 1e-5f);
+        // gamma table against Math.pow
+        float[] g = new float[1001];
+        for (int i = 0; i < g.length; i++) g[i] = 0.1f + 0.6f * i / 1000f;
+        float[] gg = g.clone();
+        ColorAugment.gamma(gg, 0.1f, 0.6f, 0.8);
+        for (int i = 0; i < g.length; i++) assertEquals(0.1 + 0.6 * Math.pow((g[i] - 0.1) / 0.6, 0.8), gg[i], 2e-4);
     }
 }

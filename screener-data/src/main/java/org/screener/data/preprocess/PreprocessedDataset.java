@@ -30,6 +30,11 @@ public final class PreprocessedDataset {
         this.cacheDir = cacheDir;
     }
 
+    /** Cases of a folder of NIfTI files or a CSV manifest (see {@link CaseList#of}). */
+    public static PreprocessedDataset of(Path folderOrCsv, VolumeReader reader, PreprocessConfig config, Path cacheDir) throws IOException {
+        return new PreprocessedDataset(CaseList.of(folderOrCsv), reader, config, cacheDir);
+    }
+
     public int size() { return cases.size(); }
     public Case get(int i) { return cases.get(i); }
     public List<Case> cases() { return cases; }

@@ -100,5 +100,12 @@ class CacheAndCasesTest {
         assertEquals(3, reads.get());
         ds.load(0);
         assertEquals(3, reads.get());
+        // through the folder listing, with the loader's volume source on top
+        PreprocessedDataset viaFolder = PreprocessedDataset.of(dir, reader, PreprocessConfig.defaults(), cache);
+        assertEquals(1, viaFolder.size());
+        org.screener.data.sampling.VolumeSource src = org.screener.data.sampling.VolumeSource.of(viaFolder);
+        assertArrayEquals(a.image().dims(), src.volume(0).dims());
+        assertEquals(3, reads.get(), "served from the cache");
+        assertTrue(src.name(0).endsWith("scan.nii"));
     }
 }

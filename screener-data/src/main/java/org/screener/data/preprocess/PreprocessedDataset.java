@@ -35,6 +35,11 @@ public final class PreprocessedDataset {
         return new PreprocessedDataset(CaseList.of(folderOrCsv), reader, config, cacheDir);
     }
 
+    /** As {@link #of(Path, VolumeReader, PreprocessConfig, Path)}, reading NIfTI or DICOM reoriented to canonical RAS+. */
+    public static PreprocessedDataset of(Path folderOrCsv, PreprocessConfig config, Path cacheDir) throws IOException {
+        return of(folderOrCsv, org.screener.data.io.Volumes::readCanonical, config, cacheDir);
+    }
+
     public int size() { return cases.size(); }
     public Case get(int i) { return cases.get(i); }
     public List<Case> cases() { return cases; }

@@ -103,9 +103,22 @@ class CacheAndCasesTest {
         // through the folder listing, with the loader's volume source on top
         PreprocessedDataset viaFolder = PreprocessedDataset.of(dir, reader, PreprocessConfig.defaults(), cache);
         assertEquals(1, viaFolder.size());
-        org.screener.data.sampling.VolumeSource src = org.screener.data.sampling.VolumeSource.of(viaFolder);
-        assertArrayEquals(a.image().dims(), src.volume(0).dims());
+        org.screener.data.sampling.VolumeSource vs = org.screener.data.sampling.VolumeSource.of(viaFolder);
+        assertArrayEquals(a.image().dims(), vs.volume(0).dims());
         assertEquals(3, reads.get(), "served from the cache");
-        assertTrue(src.name(0).endsWith("scan.nii"));
+        assertTrue(vs.name(0).endsWith("scan.nii"));
+    }
+
+    @Test void defaultReaderLoadsRealNiftiFiles() throws IOException {
+        Path folder = dir.resolve("nifti");
+        Files.createDirectories(folder);
+        Volume ph = BodyCropTest.phantom();
+        org.screener.data.io.Nifti.write(ph, folder.resolve("a.nii.gz"));
+        PreprocessedDataset ds = PreprocessedDataset.of(folder, PreprocessConfig.defaults(), null);
+        assertEquals(1, ds.size());
+        Preprocessed direct = Preprocessor.run(org.screener.data.io.Orientation.toCanonical(ph), null, PreprocessConfig.defaults());
+        Preprocessed viaFile = ds.load(0);
+        assertArrayEquals(direct.image().dims(), viaFile.image().dims());
+        assertArrayEquals(direct.image().floats(), viaFile.image().floats(), 1e-6f);
     }
 }

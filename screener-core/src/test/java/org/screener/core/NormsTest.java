@@ -38,14 +38,21 @@ class NormsTest {
     void groupNormForwardMatchesTextbook() {
         Random rnd = new Random(10);
         for (Backend be : new Backend[]{GradCheck.ref(), CpuVsRef.cpu()}) {
-            Tensor x = Tensor.rand(be, rnd, -2f, 5f, 2, 6, 3, 4, 5);
             Tensor gamma = Tensor.rand(be, rnd, 0.5f, 1.5f, 6), beta = Tensor.rand(be, rnd, -1f, 1f, 6);
-            for (int groups : new int[]{1, 2, 3, 6}) {
-                double[] exp = naiveGroupNorm(x.toDoubleArray(), 2, 6, 60, groups, gamma.toDoubleArray(), beta.toDoubleArray(), 1e-5);
-                double tol = be == GradCheck.ref() ? 1e-12 : 1e-5;
-                CpuVsRef.assertClose("groupNorm G=" + groups + " on " + be.name(), exp,
-                        Norms.groupNorm(x, groups, gamma, beta, 1e-5f).toDoubleArray(), tol, tol);
+            // spatial sizes on both sides of the short-row switch (64 values per channel), and (N, C) features
+            int[][] shapes = {{2, 6, 3, 4, 5}, {2, 6, 4, 4, 5}, {3, 6}};
+            for (int[] shape : shapes) {
+                Tensor xs = Tensor.rand(be, rnd, -2f, 5f, shape);
+                int s = (int) (xs.numel() / (shape[0] * 6));
+                for (int groups : new int[]{1, 2, 3, 6}) {
+                    if (6 / groups * s == 1) continue;   // one value per group: x − mean is pure rounding, amplified by 1/sqrt(eps)
+                    double[] exp = naiveGroupNorm(xs.toDoubleArray(), shape[0], 6, s, groups, gamma.toDoubleArray(), beta.toDoubleArray(), 1e-5);
+                    double tol = be == GradCheck.ref() ? 1e-12 : 1e-5;
+                    CpuVsRef.assertClose("groupNorm G=" + groups + " " + Shape.str(shape) + " on " + be.name(), exp,
+                            Norms.groupNorm(xs, groups, gamma, beta, 1e-5f).toDoubleArray(), tol, tol);
+                }
             }
+            Tensor x = Tensor.rand(be, rnd, -2f, 5f, 2, 6, 3, 4, 5);
             // instance norm = one group per channel, no affine
             CpuVsRef.assertClose("instanceNorm on " + be.name(), naiveGroupNorm(x.toDoubleArray(), 2, 6, 60, 6, null, null, 1e-5),
                     Norms.instanceNorm(x, null, null, 1e-5f).toDoubleArray(), 1e-5, 1e-5);
@@ -99,6 +106,11 @@ class NormsTest {
         for (int groups : new int[]{1, 2, 3, 6})
             GradCheck.check("groupNorm G=" + groups, t -> Norms.groupNorm(t[0], groups, t[1], t[2], 1e-5f), x, gamma, beta);
         GradCheck.check("groupNorm no affine", t -> Norms.groupNorm(t[0], 3, null, null, 1e-5f), x);
+        // 64 values per channel: the per-(n, c)-row path with gamma folded into the row scale
+        Tensor xl = GradCheck.input(rnd, -2, 2, 1, 4, 4, 4, 4);
+        Tensor g4 = GradCheck.input(rnd, 0.5, 1.5, 4), b4 = GradCheck.input(rnd, -1, 1, 4);
+        GradCheck.check("groupNorm long rows G=2", t -> Norms.groupNorm(t[0], 2, t[1], t[2], 1e-5f), xl, g4, b4);
+        GradCheck.check("groupNorm (N, C)", t -> Norms.groupNorm(t[0], 2, t[1], t[2], 1e-5f), GradCheck.input(rnd, -2, 2, 3, 4), g4, b4);
         Tensor x3 = GradCheck.input(rnd, -2, 2, 3, 4, 5);
         GradCheck.check("groupNorm rank 3", t -> Norms.groupNorm(t[0], 2, t[1], null, 1e-5f), x3, GradCheck.input(rnd, 0.5, 1.5, 4));
         GradCheck.check("instanceNorm", t -> Norms.instanceNorm(t[0], t[1], t[2], 1e-5f), x, gamma, beta);
@@ -120,6 +132,10 @@ class NormsTest {
         Tensor x = GradCheck.input(rnd, -1, 3, 2, 8, 5, 3, 7);
         Tensor gamma = GradCheck.input(rnd, 0.5, 1.5, 8), beta = GradCheck.input(rnd, -1, 1, 8);
         CpuVsRef.check("groupNorm", t -> Norms.groupNorm(t[0], 4, t[1], t[2], 1e-5f), 2e-5, x, gamma, beta);
+        CpuVsRef.check("groupNorm short rows", t -> Norms.groupNorm(t[0], 4, t[1], t[2], 1e-5f), 2e-5,
+                GradCheck.input(rnd, -1, 3, 3, 8, 3, 1, 5), gamma, beta);
+        CpuVsRef.check("groupNorm (N, C)", t -> Norms.groupNorm(t[0], 2, t[1], t[2], 1e-5f), 2e-5,
+                GradCheck.input(rnd, -1, 3, 5, 8), gamma, beta);
         CpuVsRef.check("instanceNorm", t -> Norms.instanceNorm(t[0], t[1], t[2], 1e-5f), 2e-5, x, gamma, beta);
         CpuVsRef.check("layerNorm", t -> Norms.layerNorm(t[0], t[1], t[2], 1e-5f), 2e-5,
                 GradCheck.input(rnd, -1, 3, 33, 17), GradCheck.input(rnd, 0.5, 1.5, 17), GradCheck.input(rnd, -1, 1, 17));

@@ -23,8 +23,28 @@ public final class Norms {
         if (groups <= 0 || c % groups != 0)
             throw new IllegalArgumentException("groupNorm: " + c + " channels of " + Shape.str(x.shape())
                     + " are not divisible into " + groups + " groups");
+        int[] xs = x.shape();
+        int n = xs[0], cpg = c / groups;
+        long s = x.numel() / Math.max(1, (long) n * c);
+        if (s < SHORT_ROWS && cpg > 1) {
+            // few values per channel (e.g. (N, C) features): one row per (n, group), which is contiguous, then the
+            // per-channel affine map by broadcasting, instead of N·C rows of a handful of values each
+            checkParam("groupNorm", "gamma", gamma, c, xs);
+            checkParam("groupNorm", "beta", beta, c, xs);
+            Tensor xhat = Shapes.reshape(channelNorm("groupNorm", Shapes.reshape(x, n * groups, 1, (int) (cpg * s)), 1,
+                    false, null, null, null, null, eps, null), xs);
+            int[] ps = new int[xs.length - 1];
+            java.util.Arrays.fill(ps, 1);
+            ps[0] = c;
+            if (gamma != null) xhat = Elementwise.mul(xhat, Shapes.reshape(gamma, ps));
+            if (beta != null) xhat = Elementwise.add(xhat, Shapes.reshape(beta, ps));
+            return xhat;
+        }
         return channelNorm("groupNorm", x, groups, false, null, null, gamma, beta, eps, null);
     }
+
+    /** Below this many values per channel, group norm normalises whole groups as rows (see groupNorm). */
+    private static final int SHORT_ROWS = 64;
 
     /** InstanceNorm: group norm with one group per channel. */
     public static Tensor instanceNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {

@@ -59,41 +59,44 @@ public final class NormCpu {
 
     public static void rowDots(float[] a, float[] b, float[] center, int rows, int cols, float[] sum, float[] dot) {
         Parallel.forRange(rows, minRows(cols), (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int o = r * cols;
-                float c = center == null ? 0f : center[r];
-                double ts = 0, tp = 0;
-                for (int blk = 0; blk < cols; blk += BLOCK) {
-                    int e = o + Math.min(cols, blk + BLOCK), j = o + blk;
-                    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-                    for (; j + 3 < e; j += 4) {
-                        float a0 = a[j], a1 = a[j + 1], a2 = a[j + 2], a3 = a[j + 3];
-                        s0 += a0; s1 += a1; s2 += a2; s3 += a3;
-                        p0 += a0 * (b[j] - c); p1 += a1 * (b[j + 1] - c); p2 += a2 * (b[j + 2] - c); p3 += a3 * (b[j + 3] - c);
-                    }
-                    for (; j < e; j++) { s0 += a[j]; p0 += a[j] * (b[j] - c); }
-                    ts += (double) ((s0 + s1) + (s2 + s3));
-                    tp += (double) ((p0 + p1) + (p2 + p3));
-                }
-                sum[r] = (float) ts;
-                dot[r] = (float) tp;
-            }
+            for (int r = lo; r < hi; r++) rowDot(a, b, center == null ? 0f : center[r], r * cols, cols, sum, dot, r);
         });
+    }
+
+    private static void rowDot(float[] a, float[] b, float c, int o, int cols, float[] sum, float[] dot, int r) {
+        double ts = 0, tp = 0;
+        for (int blk = 0; blk < cols; blk += BLOCK) {
+            int e = o + Math.min(cols, blk + BLOCK), j = o + blk;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+            for (; j + 3 < e; j += 4) {
+                float a0 = a[j], a1 = a[j + 1], a2 = a[j + 2], a3 = a[j + 3];
+                s0 += a0; s1 += a1; s2 += a2; s3 += a3;
+                p0 += a0 * (b[j] - c); p1 += a1 * (b[j + 1] - c); p2 += a2 * (b[j + 2] - c); p3 += a3 * (b[j + 3] - c);
+            }
+            for (; j < e; j++) { s0 += a[j]; p0 += a[j] * (b[j] - c); }
+            ts += (double) ((s0 + s1) + (s2 + s3));
+            tp += (double) ((p0 + p1) + (p2 + p3));
+        }
+        sum[r] = (float) ts;
+        dot[r] = (float) tp;
     }
 
     public static void rowAffine(float[] a, float[] scaleA, float[] b, float[] scaleB, float[] shift, int rows, int cols,
                                  float[] out) {
         Parallel.forRange(rows, minRows(cols), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
-                int o = r * cols;
-                float sa = scaleA[r], t = shift == null ? 0f : shift[r];
-                if (b == null) {
-                    for (int j = o; j < o + cols; j++) out[j] = sa * a[j] + t;
-                } else {
-                    float sb = scaleB[r];
-                    for (int j = o; j < o + cols; j++) out[j] = sa * a[j] + sb * b[j] + t;
-                }
+                float t = shift == null ? 0f : shift[r];
+                if (b == null) affine1(a, scaleA[r], t, out, r * cols, cols);
+                else affine2(a, scaleA[r], b, scaleB[r], t, out, r * cols, cols);
             }
         });
+    }
+
+    private static void affine1(float[] a, float sa, float t, float[] out, int o, int n) {
+        for (int j = o; j < o + n; j++) out[j] = sa * a[j] + t;
+    }
+
+    private static void affine2(float[] a, float sa, float[] b, float sb, float t, float[] out, int o, int n) {
+        for (int j = o; j < o + n; j++) out[j] = sa * a[j] + sb * b[j] + t;
     }
 }

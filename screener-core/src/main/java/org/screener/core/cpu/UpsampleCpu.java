@@ -14,8 +14,10 @@ public final class UpsampleCpu {
     private static final class Axis {
         final int[] i0, i1;
         final float[] w0, w1;
+        final int inSize;
 
         Axis(boolean tri, int in, int out) {
+            inSize = in;
             i0 = new int[out]; i1 = new int[out]; w0 = new float[out]; w1 = new float[out];
             for (int o = 0; o < out; o++) {
                 if (!tri) {
@@ -38,68 +40,99 @@ public final class UpsampleCpu {
         int OD = outShape[2], OH = outShape[3], OW = outShape[4];
         Axis ad = new Axis(trilinear, inShape[2], OD), ah = new Axis(trilinear, H, OH), aw = new Axis(trilinear, W, OW);
         int inVol = inShape[2] * H * W, outVol = OD * OH * OW;
+        // plane loops live in their own methods: the JIT compiles them far better than one big lambda body
+        int D = inShape[2];
         Parallel.forRange(planes, Math.max(1, 16384 / Math.max(1, outVol)), (lo, hi) -> {
+            float[] tw = trilinear ? new float[D * H * OW] : null, th = trilinear ? new float[D * OH * OW] : null;
             for (int pl = lo; pl < hi; pl++) {
-                int xb = pl * inVol, yb = pl * outVol;
-                for (int od = 0; od < OD; od++)
-                    for (int oh = 0; oh < OH; oh++) {
-                        int yr = yb + (od * OH + oh) * OW;
-                        int r00 = xb + (ad.i0[od] * H + ah.i0[oh]) * W;
-                        if (!trilinear) {
-                            for (int ow = 0; ow < OW; ow++) y[yr + ow] = x[r00 + aw.i0[ow]];
-                            continue;
-                        }
-                        int r01 = xb + (ad.i0[od] * H + ah.i1[oh]) * W;
-                        int r10 = xb + (ad.i1[od] * H + ah.i0[oh]) * W;
-                        int r11 = xb + (ad.i1[od] * H + ah.i1[oh]) * W;
-                        float c00 = ad.w0[od] * ah.w0[oh], c01 = ad.w0[od] * ah.w1[oh];
-                        float c10 = ad.w1[od] * ah.w0[oh], c11 = ad.w1[od] * ah.w1[oh];
-                        for (int ow = 0; ow < OW; ow++) {
-                            int a = aw.i0[ow], b = aw.i1[ow];
-                            float wa = aw.w0[ow], wb = aw.w1[ow];
-                            y[yr + ow] = c00 * (wa * x[r00 + a] + wb * x[r00 + b]) + c01 * (wa * x[r01 + a] + wb * x[r01 + b])
-                                    + c10 * (wa * x[r10 + a] + wb * x[r10 + b]) + c11 * (wa * x[r11 + a] + wb * x[r11 + b]);
-                        }
-                    }
+                if (trilinear) trilinearPlane(ad, ah, aw, H, W, x, pl * inVol, y, pl * outVol, tw, th);
+                else nearestPlane(ad, ah, aw, H, W, x, pl * inVol, y, pl * outVol);
             }
         });
+    }
+
+    private static void nearestPlane(Axis ad, Axis ah, Axis aw, int H, int W, float[] x, int xb, float[] y, int yb) {
+        int OD = ad.i0.length, OH = ah.i0.length, OW = aw.i0.length;
+        int[] iw = aw.i0;
+        for (int od = 0; od < OD; od++)
+            for (int oh = 0; oh < OH; oh++) {
+                int yr = yb + (od * OH + oh) * OW;
+                int r = xb + (ad.i0[od] * H + ah.i0[oh]) * W;
+                if (oh > 0 && ah.i0[oh] == ah.i0[oh - 1]) { System.arraycopy(y, yr - OW, y, yr, OW); continue; }
+                for (int ow = 0; ow < OW; ow++) y[yr + ow] = x[r + iw[ow]];
+            }
+    }
+
+    /**
+     * Separable trilinear resize of one plane: W first (D·H source rows to OW), then H (to D·OH rows), then D, the
+     * last two as contiguous two-row blends the JIT vectorises. tw and th are per-thread scratch.
+     */
+    private static void trilinearPlane(Axis ad, Axis ah, Axis aw, int H, int W, float[] x, int xb, float[] y, int yb,
+                                       float[] tw, float[] th) {
+        int D = ad.inSize, OD = ad.i0.length, OH = ah.i0.length, OW = aw.i0.length;
+        int[] ia = aw.i0, ib = aw.i1;
+        float[] wa = aw.w0, wb = aw.w1;
+        for (int r = 0; r < D * H; r++) {
+            int src = xb + r * W, dst = r * OW;
+            for (int ow = 0; ow < OW; ow++) tw[dst + ow] = wa[ow] * x[src + ia[ow]] + wb[ow] * x[src + ib[ow]];
+        }
+        for (int d = 0; d < D; d++)
+            for (int oh = 0; oh < OH; oh++)
+                blend(tw, (d * H + ah.i0[oh]) * OW, ah.w0[oh], tw, (d * H + ah.i1[oh]) * OW, ah.w1[oh], th, (d * OH + oh) * OW, OW);
+        int slab = OH * OW;
+        for (int od = 0; od < OD; od++)
+            blend(th, ad.i0[od] * slab, ad.w0[od], th, ad.i1[od] * slab, ad.w1[od], y, yb + od * slab, slab);
+    }
+
+    private static void blend(float[] a, int ao, float wa, float[] b, int bo, float wb, float[] out, int o, int n) {
+        for (int i = 0; i < n; i++) out[o + i] = wa * a[ao + i] + wb * b[bo + i];
     }
 
     public static void backward(boolean trilinear, float[] gy, int[] outShape, float[] gx, int[] inShape) {
         int planes = inShape[0] * inShape[1];
-        int H = inShape[3], W = inShape[4];
+        int D = inShape[2], H = inShape[3], W = inShape[4];
         int OD = outShape[2], OH = outShape[3], OW = outShape[4];
-        Axis ad = new Axis(trilinear, inShape[2], OD), ah = new Axis(trilinear, H, OH), aw = new Axis(trilinear, W, OW);
-        int inVol = inShape[2] * H * W, outVol = OD * OH * OW;
+        Axis ad = new Axis(trilinear, D, OD), ah = new Axis(trilinear, H, OH), aw = new Axis(trilinear, W, OW);
+        int inVol = D * H * W, outVol = OD * OH * OW;
         Parallel.forRange(planes, Math.max(1, 16384 / Math.max(1, outVol)), (lo, hi) -> {
-            float[] row = new float[W];   // the W-direction transpose of one output row
-            for (int pl = lo; pl < hi; pl++) {
-                int xb = pl * inVol, yb = pl * outVol;
-                Arrays.fill(gx, xb, xb + inVol, 0f);
-                for (int od = 0; od < OD; od++)
-                    for (int oh = 0; oh < OH; oh++) {
-                        int yr = yb + (od * OH + oh) * OW;
-                        Arrays.fill(row, 0f);
-                        for (int ow = 0; ow < OW; ow++) {
-                            float g = gy[yr + ow];
-                            row[aw.i0[ow]] += aw.w0[ow] * g;
-                            if (trilinear) row[aw.i1[ow]] += aw.w1[ow] * g;
-                        }
-                        if (!trilinear) {
-                            axpy(row, 1f, gx, xb + (ad.i0[od] * H + ah.i0[oh]) * W);
-                            continue;
-                        }
-                        axpy(row, ad.w0[od] * ah.w0[oh], gx, xb + (ad.i0[od] * H + ah.i0[oh]) * W);
-                        axpy(row, ad.w0[od] * ah.w1[oh], gx, xb + (ad.i0[od] * H + ah.i1[oh]) * W);
-                        axpy(row, ad.w1[od] * ah.w0[oh], gx, xb + (ad.i1[od] * H + ah.i0[oh]) * W);
-                        axpy(row, ad.w1[od] * ah.w1[oh], gx, xb + (ad.i1[od] * H + ah.i1[oh]) * W);
-                    }
-            }
+            float[] th = new float[D * OH * OW], tw = new float[D * H * OW];
+            for (int pl = lo; pl < hi; pl++) backwardPlane(ad, ah, aw, H, W, gy, pl * outVol, gx, pl * inVol, th, tw);
         });
     }
 
-    private static void axpy(float[] row, float a, float[] dst, int off) {
+    /** The transpose of the separable forward, axis by axis in reverse: D, then H (contiguous row adds), then W. */
+    private static void backwardPlane(Axis ad, Axis ah, Axis aw, int H, int W, float[] gy, int yb, float[] gx, int xb,
+                                      float[] th, float[] tw) {
+        int D = ad.inSize, OD = ad.i0.length, OH = ah.i0.length, OW = aw.i0.length;
+        int slab = OH * OW;
+        Arrays.fill(th, 0f);
+        for (int od = 0; od < OD; od++) {
+            axpy(gy, yb + od * slab, ad.w0[od], th, ad.i0[od] * slab, slab);
+            axpy(gy, yb + od * slab, ad.w1[od], th, ad.i1[od] * slab, slab);
+        }
+        Arrays.fill(tw, 0f);
+        for (int d = 0; d < D; d++)
+            for (int oh = 0; oh < OH; oh++) {
+                int src = (d * OH + oh) * OW;
+                axpy(th, src, ah.w0[oh], tw, (d * H + ah.i0[oh]) * OW, OW);
+                axpy(th, src, ah.w1[oh], tw, (d * H + ah.i1[oh]) * OW, OW);
+            }
+        Arrays.fill(gx, xb, xb + D * H * W, 0f);
+        int[] ia = aw.i0, ib = aw.i1;
+        float[] wa = aw.w0, wb = aw.w1;
+        for (int r = 0; r < D * H; r++) {
+            int src = r * OW, dst = xb + r * W;
+            for (int ow = 0; ow < OW; ow++) {
+                float g = tw[src + ow];
+                gx[dst + ia[ow]] += wa[ow] * g;
+                gx[dst + ib[ow]] += wb[ow] * g;
+            }
+        }
+    }
+
+    /** dst[do..] += a * src[so..] over n elements (skipped for a zero weight: nearest and clamped borders). */
+    private static void axpy(float[] src, int so, float a, float[] dst, int dof, int n) {
         if (a == 0f) return;
-        for (int i = 0; i < row.length; i++) dst[off + i] += a * row[i];
+        for (int i = 0; i < n; i++) dst[dof + i] += a * src[so + i];
     }
 }

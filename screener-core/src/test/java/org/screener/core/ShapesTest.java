@@ -116,6 +116,38 @@ class ShapesTest {
     }
 
     @Test
+    void copyBoxAccumulatesAndMatchesRef() {
+        Random rnd = new Random(15);
+        int[] ss = {3, 4, 5, 6}, ds = {2, 7, 5, 9}, box = {2, 3, 4, 5};
+        int[] sStart = {1, 1, 0, 1}, dStart = {0, 2, 1, 3};
+        Tensor src = Tensor.rand(GradCheck.ref(), rnd, -1, 1, ss), dst = Tensor.rand(GradCheck.ref(), rnd, -1, 1, ds);
+        double[] expected = dst.toDoubleArray(), sv = src.toDoubleArray();
+        // obviously-correct nested loops
+        for (int a = 0; a < box[0]; a++) for (int b = 0; b < box[1]; b++) for (int c = 0; c < box[2]; c++) for (int d = 0; d < box[3]; d++) {
+            int si = (((a + sStart[0]) * ss[1] + b + sStart[1]) * ss[2] + c + sStart[2]) * ss[3] + d + sStart[3];
+            int di = (((a + dStart[0]) * ds[1] + b + dStart[1]) * ds[2] + c + dStart[2]) * ds[3] + d + dStart[3];
+            expected[di] += sv[si];
+        }
+        for (Backend be : backends()) {
+            Tensor s2 = Tensor.ofDouble(be, sv, ss), d2 = Tensor.ofDouble(be, dst.toDoubleArray(), ds);   // fresh copies
+            be.copyBox(s2.storage(), ss, sStart, d2.storage(), ds, dStart, box, true);
+            CpuVsRef.assertClose("copyBox accumulate on " + be.name(), expected, d2.toDoubleArray(), 1e-6, 1e-6);
+        }
+    }
+
+    @Test
+    void padReplicateWiderThanInput() {
+        Random rnd = new Random(16);
+        Tensor a = GradCheck.input(rnd, -1, 1, 2, 1, 2, 1, 2);
+        GradCheck.check("padReplicate wide", t -> Shapes.padReplicate(t[0], v(3, 2, 5), v(4, 1, 6)), a);
+        CpuVsRef.check("padReplicate wide", t -> Shapes.padReplicate(t[0], v(3, 2, 5), v(4, 1, 6)), 1e-6, a);
+        for (Backend be : backends()) {
+            Tensor x = Tensor.of(be, new float[]{1, 2}, 1, 1, 2);
+            assertArrayEquals(new float[]{1, 1, 1, 1, 2, 2, 2}, Shapes.padReplicate(x, v(0, 0, 3), v(0, 0, 2)).toArray());
+        }
+    }
+
+    @Test
     void errorsNameOpAndShapes() {
         Tensor x = Tensor.zeros(2, 3, 4);
         assertMsg(() -> Shapes.permute(x, 0, 0, 1), "permute", "[2, 3, 4]");

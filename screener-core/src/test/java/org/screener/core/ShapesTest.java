@@ -101,6 +101,10 @@ class ShapesTest {
         Tensor b = GradCheck.input(rnd, -1, 1, 3, 2, 7, 2, 3);
         CpuVsRef.check("permute", t -> Shapes.permute(t[0], 2, 4, 0, 3, 1), 1e-6, a);
         CpuVsRef.check("permute last two", t -> Shapes.permute(t[0], 0, 1, 2, 4, 3), 1e-6, a);
+        CpuVsRef.check("permute keeping the last axis", t -> Shapes.permute(t[0], 3, 1, 0, 2, 4), 1e-6, a);
+        Tensor big = GradCheck.input(rnd, -1, 1, 2, 37, 300);   // several tiles, ragged edges
+        CpuVsRef.check("permute (N,C,V)->(N,V,C)", t -> Shapes.permute(t[0], 0, 2, 1), 1e-6, big);
+        CpuVsRef.check("permute (N,C,V)->(V,C,N)", t -> Shapes.permute(t[0], 2, 1, 0), 1e-6, big);
         CpuVsRef.check("concat", t -> Shapes.concat(1, t[0], t[1]), 1e-6, a, b);
         CpuVsRef.check("concat last axis", t -> Shapes.concat(-1, t[0], t[0]), 1e-6, a);
         CpuVsRef.check("slice", t -> Shapes.slice(t[0], 2, 2, 7), 1e-6, a);

@@ -50,6 +50,9 @@ public final class IndexCpu {
         for (int i = 0; i < r; i++) { d5[5 - r + i] = ss[perm[i]]; st5[5 - r + i] = sst[perm[i]]; }
         int rows = d5[0] * d5[1] * d5[2] * d5[3], len = d5[4];
         int step = (int) st5[4];
+        int q = -1;   // the dst axis that walks the source contiguously, if it is not the last one
+        for (int i = 0; i < 4; i++) if (st5[i] == 1 && d5[i] > 1) q = i;
+        if (step != 1 && q >= 0 && len > 1) { transposeTiled(src, d5, st5, q, dst); return; }
         Parallel.forRange(rows, Math.max(1, 8192 / len), (lo, hi) -> {
             for (int row = lo; row < hi; row++) {
                 int rem = row;
@@ -61,6 +64,58 @@ public final class IndexCpu {
                 for (int k = 0; k < len; k++, so += step) dst[dof + k] = src[so];
             }
         });
+    }
+
+    /**
+     * Permute whose last dst axis is strided in the source while dst axis q is contiguous there: copied in
+     * tiles over (q, last) so both sides stay in cache, instead of one strided read per element.
+     */
+    private static void transposeTiled(float[] src, int[] d5, long[] st5, int q, float[] dst) {
+        long[] dt5 = Shape.strides(d5);
+        int[] other = new int[3];
+        for (int i = 0, k = 0; i < 4; i++) if (i != q) other[k++] = i;
+        int n0 = d5[other[0]], n1 = d5[other[1]], n2 = d5[other[2]];
+        int nq = d5[q], nl = d5[4], ls = (int) st5[4], qd = (int) dt5[q];
+        Parallel.forRange(n0 * n1 * n2, 1, (lo, hi) -> {
+            for (int o = lo; o < hi; o++) {
+                int i2 = o % n2, i1 = (o / n2) % n1, i0 = o / (n1 * n2);
+                int sb = (int) (i0 * st5[other[0]] + i1 * st5[other[1]] + i2 * st5[other[2]]);
+                int db = (int) (i0 * dt5[other[0]] + i1 * dt5[other[1]] + i2 * dt5[other[2]]);
+                tiles(src, sb, ls, dst, db, qd, nq, nl);
+            }
+        });
+    }
+
+    /**
+     * dst[db + i·qd + j] = src[sb + i + j·ls] for i < nq, j < nl, in tiles of LONG along the axis walked innermost
+     * (the one with the smaller stride) by SHORT along the other: long sequential runs for the prefetcher, few
+     * concurrent streams for the cache (large power-of-two strides alias when many are walked at once).
+     */
+    private static void tiles(float[] src, int sb, int ls, float[] dst, int db, int qd, int nq, int nl) {
+        final int LONG = 256, SHORT = 16;
+        if (ls > qd) {
+            for (int i0 = 0; i0 < nq; i0 += LONG) {
+                int i1 = Math.min(nq, i0 + LONG);
+                for (int j0 = 0; j0 < nl; j0 += SHORT) {
+                    int j1 = Math.min(nl, j0 + SHORT);
+                    for (int j = j0; j < j1; j++) {
+                        int d = db + j, s = sb + j * ls;
+                        for (int i = i0; i < i1; i++) dst[d + i * qd] = src[s + i];
+                    }
+                }
+            }
+        } else {
+            for (int j0 = 0; j0 < nl; j0 += LONG) {
+                int j1 = Math.min(nl, j0 + LONG);
+                for (int i0 = 0; i0 < nq; i0 += SHORT) {
+                    int i1 = Math.min(nq, i0 + SHORT);
+                    for (int i = i0; i < i1; i++) {
+                        int d = db + i * qd, s = sb + i;
+                        for (int j = j0; j < j1; j++) dst[d + j] = src[s + j * ls];
+                    }
+                }
+            }
+        }
     }
 
     public static void padReplicate(float[] src, int[] ss, int[] lo, int[] hi, float[] dst) {

@@ -5,7 +5,9 @@ import org.screener.data.synth.Cohort;
 import org.screener.data.synth.LesionKind;
 import org.screener.data.synth.SynthConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +26,10 @@ public final class SynthCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--png", defaultValue = "all", description = "PNG montages for 'all' cases or the 'first' train and test case (default: ${DEFAULT-VALUE}).") String png;
 
+    @Spec CommandSpec spec;
+
     @Override public Integer call() throws Exception {
+        java.io.PrintWriter err = spec.commandLine().getErr();
         if (cases < 1) throw new IllegalArgumentException("--cases must be >= 1, got " + cases);
         if (!(trainLesionProb >= 0 && trainLesionProb <= 1)) throw new IllegalArgumentException("--train-lesion-prob must be in [0, 1], got " + trainLesionProb);
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
@@ -36,12 +41,12 @@ public final class SynthCommand implements java.util.concurrent.Callable<Integer
         Cohort cohort = new Cohort(cfg, cases, nTest, kinds, seed, trainLesionProb);
         if (threads != null) Parallel.setThreads(threads);
         long t0 = System.nanoTime();
-        System.err.printf(Locale.ROOT, "synth: %d cases (%d test) %dx%dx%d, threads %d -> %s%n", cases, nTest, cfg.nx, cfg.ny, cfg.nz, Parallel.threads(), out);
+        err.printf(Locale.ROOT, "synth: %d cases (%d test) %dx%dx%d, threads %d -> %s%n", cases, nTest, cfg.nx, cfg.ny, cfg.nz, Parallel.threads(), out);
         cohort.write(out, png.equals("all"), done -> {
             double el = (System.nanoTime() - t0) / 1e9, per = el / done;
-            System.err.printf(Locale.ROOT, "synth: %d/%d cases, %.2f s/case, elapsed %.1f s, ETA %.1f s%n", done, cases, per, el, per * (cases - done));
+            err.printf(Locale.ROOT, "synth: %d/%d cases, %.2f s/case, elapsed %.1f s, ETA %.1f s%n", done, cases, per, el, per * (cases - done));
         });
-        System.err.printf(Locale.ROOT, "synth: done in %.1f s; manifest %s%n", (System.nanoTime() - t0) / 1e9, out.resolve("manifest.csv"));
+        err.printf(Locale.ROOT, "synth: done in %.1f s; manifest %s%n", (System.nanoTime() - t0) / 1e9, out.resolve("manifest.csv"));
         return 0;
     }
 }

@@ -38,7 +38,7 @@ public final class Anatomy {
     // diaphragm
     final double diaZ, diaRightExtra, domeH;
     // chest
-    final double heartX, heartY, heartZ, heartRx, heartRy, heartRz, mediastinumW;
+    final double heartX, heartY, heartZ, heartRx, heartRy, heartRz, mediastinumW, tracheaX, tracheaY, tracheaZ;
     // abdomen
     final double liverX, liverY, liverZ, liverRx, liverRy, liverRz;
     final double spleenX, spleenY, spleenZ, spleenRx, spleenRy, spleenRz;
@@ -57,14 +57,15 @@ public final class Anatomy {
         ribSpacing = u(r, 24, 30); ribPhase = u(r, 0, 30); ribDrop = u(r, 60, 90); ribHalfW = u(r, 3.5, 5); ribHalfH = u(r, 5, 7);
         diaZ = u(r, -30, 0); diaRightExtra = u(r, 5, 15); domeH = u(r, 15, 25);
         double dl = diaZ, dr = diaZ + diaRightExtra;
-        heartX = u(r, -28, -12); heartY = bodyCy + u(r, 18, 30); heartZ = dl + u(r, 25, 38);
-        heartRx = u(r, 48, 60); heartRy = u(r, 38, 48); heartRz = u(r, 42, 55);
+        heartX = u(r, -28, -12); heartY = bodyCy + u(r, 28, 38); heartZ = dl + u(r, 25, 38);
+        heartRx = u(r, 48, 60); heartRy = u(r, 34, 42); heartRz = u(r, 42, 55);
         mediastinumW = u(r, 14, 22);
+        tracheaX = u(r, -3, 5); tracheaY = spineY + vbR + u(r, 12, 18);
         liverX = u(r, 45, 58); liverY = bodyCy + u(r, 5, 15); liverZ = dr - u(r, 35, 50);
         liverRx = u(r, 75, 90); liverRy = u(r, 60, 75); liverRz = u(r, 55, 70);
         spleenX = -u(r, 72, 88); spleenY = spineY + u(r, 5, 20); spleenZ = dl - u(r, 28, 42);
         spleenRx = u(r, 20, 28); spleenRy = u(r, 38, 50); spleenRz = u(r, 40, 55);
-        kidX = u(r, 58, 68); kidY = spineY + u(r, 8, 16); kidZR = dr - u(r, 90, 110); kidZL = kidZR + u(r, 5, 20);
+        kidX = u(r, 62, 74); kidY = spineY + u(r, -4, 6); kidZR = dr - u(r, 90, 110); kidZL = kidZR + u(r, 5, 20);
         kidRx = u(r, 24, 30); kidRy = u(r, 21, 26); kidRz = u(r, 48, 58); cortexT = u(r, 5, 7);
         bowelWaves = new double[7][4];
         for (double[] w : bowelWaves) {
@@ -80,17 +81,19 @@ public final class Anatomy {
         double[] archTop = {0, bodyCy + 15, archBack[2] + 18};
         double[] archFront = {12, heartY + 10, archBack[2]};
         double[] root = {heartX + 20, heartY, heartZ + 10};
+        tracheaZ = archBack[2] - 10;
         aorta.add(new Segment(low, archBack, aoR));
         aorta.add(new Segment(archBack, archTop, aoR));
         aorta.add(new Segment(archTop, archFront, aoR));
         aorta.add(new Segment(archFront, root, aoR + 1));
         for (int side = -1; side <= 1; side += 2) {
             double[] hilum = {side * (mediastinumW + 12), bodyCy + u(r, -5, 8), dl + diaRightExtra * (side > 0 ? 1 : 0) + u(r, 45, 60)};
-            int branches = 6;
+            int branches = 12;
             for (int b = 0; b < branches; b++) {
+                double[] start = {hilum[0], hilum[1] + u(r, -10, 10), hilum[2] + u(r, -15, 15)};
                 double ang = -1.2 + 2.4 * (b + u(r, 0.1, 0.9)) / branches;    // fan from caudal to cranial
                 double[] dir = {side * Math.cos(ang), u(r, -0.4, 0.4), Math.sin(ang) * 1.2};
-                grow(r, hilum, normalize(dir), u(r, 25, 35), u(r, 4, 5.5), 0);
+                grow(r, start, normalize(dir), u(r, 22, 32), u(r, 2.8, 4), 0);
             }
         }
     }
@@ -175,7 +178,13 @@ public final class Anatomy {
         double dz = diaphragm(x, y);
         if (z > dz) {
             if (ell(x, y, z, heartX, heartY, heartZ, heartRx, heartRy, heartRz) <= 1) return Tissue.HEART;
-            if (Math.abs(x - 0.3 * (heartX)) < mediastinumW + Math.max(0, (y - spineY) * 0.12)) return Tissue.FAT;
+            if (Math.abs(x - tracheaX) < 9 && Math.abs(y - tracheaY) < 9 && z > tracheaZ) {
+                double tr = Math.hypot(x - tracheaX, y - tracheaY);
+                if (tr < 7) return Tissue.AIR;
+                if (tr < 9) return Tissue.MUSCLE;
+            }
+            double mx = (x - 0.3 * heartX) / (mediastinumW + 8), my = (y - bodyCy - 5) / (0.8 * b);
+            if (mx * mx + my * my <= 1) return Tissue.FAT;
             if (Math.abs(x) < vbR + 10 && y < spineY + vbR + 6) return Tissue.FAT;
             if (!inBody(x, y, a - wall - 2, b - wall - 2, bodyCy)) return Tissue.FAT;
             if (z < dz + 2) return Tissue.MUSCLE; // diaphragm muscle
@@ -193,6 +202,11 @@ public final class Anatomy {
                 double ang = Math.atan2((z - kz) / kidRz, (y - kidY) / kidRy);
                 return Math.cos(7 * ang) > -0.3 && rho > 0.35 ? Tissue.KIDNEY_MEDULLA : Tissue.KIDNEY_CORTEX;
             }
+        }
+        // perirenal fat keeps the kidneys apart from liver, spleen and bowel
+        for (int side = -1; side <= 1; side += 2) {
+            double kz = side > 0 ? kidZR : kidZL;
+            if (ell(x, y, z, side * kidX, kidY, kz, kidRx + 8, kidRy + 8, kidRz + 8) <= 1) return Tissue.FAT;
         }
         // psoas grows towards the pelvis
         double pr = 6 + 0.14 * (diaZ - 40 - z);

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * PNG overview of a case: four axial slices and one coronal reformat, window [-1000, 400] HU, in radiological
+ * PNG overview of a case: four axial slices and one coronal reformat, window [-1000, 400] HU (top row) and a
+ * soft-tissue window [-160, 240] HU (bottom row, where organs and hypodense lesions are visible), in radiological
  * view (patient's right on the left, anterior / superior up), 1 pixel per mm, with mask outlines in colour.
  * Axial slices go through lesion centres when there are lesions.
  */
@@ -22,7 +23,7 @@ public final class Montage {
     private Montage() {}
 
     static final int[] COLORS = {0, 0xFF3030, 0xFFD000, 0x30FF30, 0x30C0FF, 0xFF40FF, 0xFF8000, 0xFFFFFF};
-    static final double LO = -1000, HI = 400;
+    static final double[][] WINDOWS = {{-1000, 400}, {-160, 240}};
 
     public static void write(Volume image, Volume mask, List<Lesion> lesions, Path png) throws IOException {
         ImageIO.write(render(image, mask, lesions), "png", png.toFile());
@@ -39,43 +40,48 @@ public final class Montage {
         if (!lesions.isEmpty()) jc = Math.max(0, Math.min(ny - 1, (int) Math.round(lesions.get(0).cy / sp[1] + ny / 2.0 - 0.5)));
         int pw = (int) Math.round(nx * sp[0]), ph = (int) Math.round(ny * sp[1]), ch = (int) Math.round(nz * sp[2]);
         List<Integer> kl = new ArrayList<>(ks);
-        int width = pw * (kl.size() + 1) + 4 * kl.size(), height = Math.max(ph, ch) + 16;
+        int rowH = Math.max(ph, ch) + 16;
+        int width = pw * (kl.size() + 1) + 4 * kl.size(), height = 2 * rowH;
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setColor(Color.DARK_GRAY);
         g.fillRect(0, 0, width, height);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int x0 = 0;
-        for (int k : kl) {
-            final int kk = k;
-            panel(out, x0, 16, pw, ph, (px, py) -> {
-                int i = nx - 1 - (int) (px / sp[0]), j = ny - 1 - (int) (py / sp[1]);
-                return image.index(i, j, kk);
-            }, image, mask);
+        for (int row = 0; row < 2; row++) {
+            double[] win = WINDOWS[row];
+            int y0 = row * rowH, x0 = 0;
+            for (int k : kl) {
+                final int kk = k;
+                panel(out, x0, y0 + 16, pw, ph, (px, py) -> {
+                    int i = nx - 1 - (int) (px / sp[0]), j = ny - 1 - (int) (py / sp[1]);
+                    return image.index(i, j, kk);
+                }, image, mask, win);
+                g.setColor(Color.WHITE);
+                g.drawString("axial k=" + k + "  [" + (int) win[0] + "," + (int) win[1] + "]", x0 + 2, y0 + 12);
+                x0 += pw + 4;
+            }
+            final int jj = jc;
+            panel(out, x0, y0 + 16, pw, ch, (px, py) -> {
+                int i = nx - 1 - (int) (px / sp[0]), k = nz - 1 - (int) (py / sp[2]);
+                return image.index(i, jj, k);
+            }, image, mask, win);
             g.setColor(Color.WHITE);
-            g.drawString("axial k=" + k, x0 + 2, 12);
-            x0 += pw + 4;
+            g.drawString("coronal j=" + jc, x0 + 2, y0 + 12);
         }
-        final int jj = jc;
-        panel(out, x0, 16, pw, ch, (px, py) -> {
-            int i = nx - 1 - (int) (px / sp[0]), k = nz - 1 - (int) (py / sp[2]);
-            return image.index(i, jj, k);
-        }, image, mask);
-        g.setColor(Color.WHITE);
-        g.drawString("coronal j=" + jc, x0 + 2, 12);
         g.dispose();
         return out;
     }
 
     private interface Sampler { int voxel(int px, int py); }
 
-    private static void panel(BufferedImage out, int ox, int oy, int w, int h, Sampler s, Volume image, Volume mask) {
+    private static void panel(BufferedImage out, int ox, int oy, int w, int h, Sampler s, Volume image, Volume mask, double[] win) {
+        double lo = win[0], hi = win[1];
         short[] img = image.shorts();
         short[] m = mask == null ? null : mask.shorts();
         int[] lab = new int[w * h];
         for (int py = 0; py < h; py++) for (int px = 0; px < w; px++) {
             int v = s.voxel(px, py);
-            double t = ((img != null ? img[v] : image.floats()[v]) - LO) / (HI - LO);
+            double t = ((img != null ? img[v] : image.get(v % image.nx, (v / image.nx) % image.ny, v / (image.nx * image.ny))) - lo) / (hi - lo);
             int gray = (int) Math.round(255 * Math.max(0, Math.min(1, t)));
             out.setRGB(ox + px, oy + py, gray * 0x010101);
             lab[py * w + px] = m == null ? 0 : m[v];

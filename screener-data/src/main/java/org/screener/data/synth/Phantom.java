@@ -219,7 +219,7 @@ public final class Phantom {
             int i = v % nx, j = (v / nx) % ny, k = v / (nx * ny);
             double d = Anatomy.u(r, kind.minDiameterMm, kind.maxDiameterMm);
             double contrast = Anatomy.u(r, kind.minContrast, kind.maxContrast);
-            double hostHu = hostHu(tissue[v]);
+            double hostHu = kind.isHost(Tissue.LUNG) ? Tissue.hu(Tissue.LUNG) : hostHu(tissue[v]);
             double target = kind.relative ? hostHu + contrast : contrast;
             Shape s = new Shape(kind, id, wx(cfg, i), wy(cfg, j), wz(cfg, k), d / 2, r, hostHu, target, cfg);
             double ext = s.radius + s.reach + blurReach + Math.max(sp[0], Math.max(sp[1], sp[2]));

@@ -45,6 +45,9 @@ public final class Anatomy {
     final double kidX, kidY, kidZR, kidZL, kidRx, kidRy, kidRz, cortexT;
     final double[][] bowelWaves; // each: kx, ky, kz, phase
     final double bowelThreshold;
+    final double[][] textureWaves; // smooth within-organ density variation
+    /** Extra HU of the most dependent (posterior) lung. */
+    final double lungGradient;
     final List<Segment> aorta = new ArrayList<>();
     public final List<Segment> lungVessels = new ArrayList<>();
 
@@ -74,6 +77,13 @@ public final class Anatomy {
             w[0] = k * Math.sin(th) * Math.cos(ph); w[1] = k * Math.sin(th) * Math.sin(ph); w[2] = k * Math.cos(th) * 0.6; w[3] = u(r, 0, 2 * Math.PI);
         }
         bowelThreshold = u(r, -0.3, 0.3);
+        textureWaves = new double[3][4];
+        for (double[] w : textureWaves) {
+            double len = u(r, 40, 90), th = u(r, 0, Math.PI), ph = u(r, 0, 2 * Math.PI);
+            double k = 2 * Math.PI / len;
+            w[0] = k * Math.sin(th) * Math.cos(ph); w[1] = k * Math.sin(th) * Math.sin(ph); w[2] = k * Math.cos(th); w[3] = u(r, 0, 2 * Math.PI);
+        }
+        lungGradient = u(r, 20, 50);
         // aorta: abdominal + descending thoracic aorta left-anterior of the spine, arch, ascending into the heart
         double aoR = u(r, 10, 13);
         double[] low = {-u(r, 8, 16), spineY + vbR + aoR - 2, -cfg.fovZ};
@@ -155,6 +165,41 @@ public final class Anatomy {
     private static double ell(double x, double y, double z, double cx, double cy, double cz, double rx, double ry, double rz) {
         double a = (x - cx) / rx, b = (y - cy) / ry, c = (z - cz) / rz;
         return a * a + b * b + c * c;
+    }
+
+    /** Amplitude (HU) of the smooth texture per tissue; the texture stays within ±{@link #TEXTURE_SPAN} times it. */
+    static final float[] TEXTURE = new float[Tissue.COUNT];
+    static final double TEXTURE_SPAN = 3 / Math.sqrt(1.5);
+    static {
+        TEXTURE[Tissue.FAT] = 4; TEXTURE[Tissue.MUSCLE] = 4; TEXTURE[Tissue.LIVER] = 4; TEXTURE[Tissue.SPLEEN] = 3;
+        TEXTURE[Tissue.KIDNEY_CORTEX] = 3; TEXTURE[Tissue.KIDNEY_MEDULLA] = 3; TEXTURE[Tissue.HEART] = 2;
+        TEXTURE[Tissue.BOWEL] = 6; TEXTURE[Tissue.LUNG] = 8; TEXTURE[Tissue.BONE_CANCELLOUS] = 15;
+    }
+
+    /**
+     * Noise-free HU of tissue t at a point: nominal value plus a smooth texture (a few long sine waves, phase
+     * shifted per tissue) and, for lung, a density gradient towards the dependent (posterior) side.
+     */
+    public double hu(byte t, double x, double y, double z) {
+        double hu = Tissue.hu(t);
+        float amp = TEXTURE[t];
+        if (amp != 0) {
+            double f = 0;
+            for (double[] w : textureWaves) f += Math.sin(w[0] * x + w[1] * y + w[2] * z + w[3] + 1.7 * t);
+            hu += amp * f / Math.sqrt(1.5);
+        }
+        if (t == Tissue.LUNG) {
+            double b = bodyB(z), frac = (bodyCy + b - y) / (1.85 * b);
+            frac = Math.max(0, Math.min(1, frac));
+            hu += lungGradient * frac * frac;
+        }
+        return hu;
+    }
+
+    /** Bounds of {@link #hu} for tissue t: {min, max}. */
+    public static double[] huBounds(byte t) {
+        double span = TEXTURE[t] * TEXTURE_SPAN;
+        return new double[]{Tissue.hu(t) - span, Tissue.hu(t) + span + (t == Tissue.LUNG ? 50 : 0)};
     }
 
     /** Tissue at a point, without lung vessels and lesions. */

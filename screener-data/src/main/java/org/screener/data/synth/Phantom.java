@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * Renders a synthetic CT scan with lesions.
  *
- * <p>Image formation: nominal tissue HU (lung vessels with partial-volume coverage) → lesions blended in →
+ * <p>Image formation: tissue HU ({@link Anatomy#hu}: nominal plus smooth texture; lung vessels with partial-volume
+ * coverage) → lesions blended in →
  * Gaussian partial-volume blur ({@link SynthConfig#blurMm}) → additive noise (Gaussian, in-plane correlated by a
  * [1,2,1]/4 kernel along x and y, rescaled to the subject's sigma) → rounding to int16, clamped to [-1024, 3071].
  *
@@ -88,9 +89,10 @@ public final class Phantom {
                 for (int j = 0; j < ny; j++) {
                     double y = wy(cfg, j);
                     for (int i = 0; i < nx; i++) {
-                        byte t = an.classify(wx(cfg, i), y, z);
+                        double x = wx(cfg, i);
+                        byte t = an.classify(x, y, z);
                         tissue[base + j * nx + i] = t;
-                        clean[base + j * nx + i] = Tissue.hu(t);
+                        clean[base + j * nx + i] = (float) an.hu(t, x, y, z);
                     }
                 }
                 // lung vessels: coverage = clamp(0.5 + (r - dist) / h), the partial-volume fraction of a voxel
@@ -113,7 +115,7 @@ public final class Phantom {
                 for (int p = 0; p < nx * ny; p++) {
                     float c = cover[p];
                     if (c > 0 && tissue[base + p] == Tissue.LUNG) {
-                        clean[base + p] = Tissue.hu(Tissue.LUNG) + c * (Tissue.hu(Tissue.LUNG_VESSEL) - Tissue.hu(Tissue.LUNG));
+                        clean[base + p] += c * (Tissue.hu(Tissue.LUNG_VESSEL) - clean[base + p]);
                         if (c >= 0.5f) tissue[base + p] = Tissue.LUNG_VESSEL;
                     }
                 }

@@ -110,6 +110,9 @@ public final class Evaluation implements AutoCloseable {
         return ScanScores.of(Arrays.copyOf(sScores, sCount), Arrays.copyOf(sLabels, sCount)).metrics(fprLimit);
     }
 
+    /** The pooled sampled scores (for tests). */
+    float[] sampleScores() { return Arrays.copyOf(sScores, sCount); }
+
     /** Mean over cases with lesion voxels of each case's best Dice (each case at its own best threshold); NaN if none. */
     public double meanCaseBestDice() {
         double sum = 0;

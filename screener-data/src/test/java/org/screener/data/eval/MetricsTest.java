@@ -39,6 +39,11 @@ class MetricsTest {
         // Dice: t>=5: 2*1/(1+2) = 2/3; t>=3: 2*2/(3+2) = .8 (best); t>=2: 4/6.
         assertEquals(0.8, m.bestDice(), EPS);
         assertEquals(3.0, m.bestThreshold(), 0);
+        // equal best Dice at two thresholds: lesion 3, normal 2.5, normal 2, lesion 1 (P = 2):
+        // t>=3: 2*1/(1+2) = 2/3; t>=1: 2*2/(4+2) = 2/3 -> the higher threshold, 3, is reported
+        m = line(new float[]{3, 2.5f, 2, 1}, 1, 0, 0, 1);
+        assertEquals(2.0 / 3, m.bestDice(), EPS);
+        assertEquals(3.0, m.bestThreshold(), 0);
 
         // ties across classes: lesion 1; normal 1, 1, 0, 0 (P = 1, N = 4).
         // U: the lesion ties two normals (1/2 each) and beats two -> U = 3, AUROC = 3/4.
@@ -179,6 +184,27 @@ class MetricsTest {
         CurveSweep sw = new CurveSweep(1, 1, 1, 0.3);
         sw.accept(2, 1, 0, 0);
         assertThrows(IllegalStateException.class, () -> sw.accept(2, 0, 1, 1), "scores must decrease");
+    }
+
+    @Test void countsBeyond63BitsStayExact() {
+        // 3e9 lesion voxels above 4e9 normal ones: U = P N = 1.2e19 > 2^63, AUROC 1
+        CurveSweep a = new CurveSweep(4_000_000_000L, 3_000_000_000L, 0, 0.3);
+        a.accept(1, 0, 3_000_000_000L, 0);
+        a.accept(0, 4_000_000_000L, 0, 0);
+        assertEquals(1.0, a.result().auroc(), EPS);
+        // the same counts all tied: U = P N / 2 -> AUROC 1/2; Dice of "everything" = 2P / (N + 2P) = 6/10
+        CurveSweep b = new CurveSweep(4_000_000_000L, 3_000_000_000L, 0, 0.3);
+        b.accept(1, 4_000_000_000L, 3_000_000_000L, 0);
+        assertEquals(0.5, b.result().auroc(), EPS);
+        assertEquals(0.6, b.result().bestDice(), EPS);
+        // 2e9 lesion voxels over 1e9 normal, then 1e9 lesion voxels tied with 3e9 normal:
+        // U = 2e9 * 4e9 + 1e9 * 3e9 / 2 = 8e18 + 1.5e18; AUROC = 9.5e18 / 1.2e19
+        CurveSweep c = new CurveSweep(4_000_000_000L, 3_000_000_000L, 0, 0.3);
+        c.accept(2, 0, 2_000_000_000L, 0);
+        c.accept(1, 1_000_000_000L, 0, 0);
+        c.accept(0, 3_000_000_000L, 1_000_000_000L, 0);
+        assertEquals(9.5 / 12, c.result().auroc(), EPS);
+        assertTrue(Double.isNaN(c.result().aupro()), "no regions, no AUPRO");
     }
 
     @Test void samplingFollowsThePaperProtocol() throws Exception {

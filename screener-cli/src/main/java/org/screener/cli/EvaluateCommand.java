@@ -91,6 +91,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 Volume map = Volumes.read(mapFile), mask = Volumes.read(maskFile);
                 if (map.nx != mask.nx || map.ny != mask.ny || map.nz != mask.nz)
                     throw new IllegalArgumentException("shape mismatch: map " + mapFile + " is " + dims(map) + " but mask " + maskFile + " is " + dims(mask));
+                if (!sameAffine(map, mask)) {
+                    err.println("evaluate: warning: " + e.getKey() + ": map and mask have the same shape but different voxel-to-world affines (compared voxel by voxel anyway)");
+                    err.flush();
+                }
                 boolean[] lesion = lesion(mask);
                 mask = null;
                 try {
@@ -223,6 +227,15 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private static String names(List<String> l) {
         return l.size() <= 10 ? String.join(", ", l) : String.join(", ", l.subList(0, 10)) + " and " + (l.size() - 10) + " more";
+    }
+
+    /** Affines equal up to a hundredth of the smallest voxel size. */
+    private static boolean sameAffine(Volume a, Volume b) {
+        double[][] x = a.affine(), y = b.affine();
+        double[] sp = a.spacing();
+        double tol = 0.01 * Math.min(sp[0], Math.min(sp[1], sp[2]));
+        for (int r = 0; r < 3; r++) for (int c = 0; c < 4; c++) if (!(Math.abs(x[r][c] - y[r][c]) <= tol)) return false;
+        return true;
     }
 
     private static String dims(Volume v) { return v.nx + "x" + v.ny + "x" + v.nz; }

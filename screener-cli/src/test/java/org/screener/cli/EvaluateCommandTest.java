@@ -42,6 +42,7 @@ class EvaluateCommandTest {
         String[] r = InfoCommandTest.run("evaluate", "--maps", maps.toString(), "--masks", masks.toString(), "--sampled", "--seed", "4", "--out", csv.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[2].contains("[2/2] case_002"), r[2]);
+        assertFalse(r[2].contains("warning"), r[2]);
 
         // the same numbers from the library directly
         Metrics[] perCase = new Metrics[2];
@@ -103,6 +104,13 @@ class EvaluateCommandTest {
         assertEquals(1, r[2].strip().lines().count(), r[2]);
         assertTrue(r[2].contains("7x5x4") && r[2].contains("7x5x5") && r[2].contains(maps.resolve("a.nii.gz").toString())
                 && r[2].contains(masks.resolve("a.nii.gz").toString()), r[2]);
+
+        // same shape, other affine: evaluated, with a warning
+        Nifti.write(Volume.ofShorts(NX, NY, NZ, new short[N], sp, Volume.diagonalAffine(sp, null)), masks.resolve("a.nii.gz"));
+        r = InfoCommandTest.run("evaluate", "--maps", maps.toString(), "--masks", masks.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[2].contains("warning: a: map and mask"), r[2]);
+        assertTrue(r[1].contains("n/a"), "no lesion voxels: undefined metrics shown as n/a\n" + r[1]);
 
         r = InfoCommandTest.run("evaluate", "--maps", tmp.resolve("nothing").toString(), "--masks", masks.toString());
         assertEquals("2", r[0]);

@@ -17,7 +17,12 @@ import org.screener.core.UnaryOp;
 final class ElementwiseVector {
     private ElementwiseVector() {}
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * At most 256-bit lanes: these loops are memory bound, and on the AVX-512 build machine 512-bit loads
+     * (mostly unaligned, so each crosses a cache line) ran same-shape add 3-4x slower than 256-bit ones.
+     */
+    private static final VectorSpecies<Float> S =
+            FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
@@ -145,47 +150,57 @@ final class ElementwiseVector {
         return true;
     }
 
-    private static VectorOperators.Binary vop(BinaryOp op) {
-        switch (op) {
-            case ADD: return VectorOperators.ADD;
-            case SUB: return VectorOperators.SUB;
-            case MUL: return VectorOperators.MUL;
-            case DIV: return VectorOperators.DIV;
-            case MAX: return VectorOperators.MAX;
-            case MIN: return VectorOperators.MIN;
-            default: return null;
-        }
-    }
+    // The operator token must be a JIT constant for lanewise() to become one instruction, so each op gets
+    // its own loop (a switch outside the loop, as in the scalar code).
 
     /** o[oo..] = a[ao..] op b[bo..]. */
     static boolean same(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int len) {
-        VectorOperators.Binary v = vop(op);
-        if (v == null || len < L) return false;
+        if (op == BinaryOp.POW || len < L) return false;
         int i = 0, end = S.loopBound(len);
-        for (; i < end; i += L)
-            FloatVector.fromArray(S, a, ao + i).lanewise(v, FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        switch (op) {
+            case ADD: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case SUB: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case MUL: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case DIV: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).div(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case MAX: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).max(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case MIN: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).min(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            default: return false;
+        }
         if (i < len) ElementwiseCpu.sameScalar(op, a, ao + i, b, bo + i, o, oo + i, len - i);
         return true;
     }
 
     /** o[oo..] = a[ao..] op s. */
     static boolean withScalar(BinaryOp op, float[] a, int ao, float s, float[] o, int oo, int len) {
-        VectorOperators.Binary v = vop(op);
-        if (v == null || len < L) return false;
-        FloatVector sv = FloatVector.broadcast(S, s);
+        if (op == BinaryOp.POW || len < L) return false;
         int i = 0, end = S.loopBound(len);
-        for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).lanewise(v, sv).intoArray(o, oo + i);
+        switch (op) {
+            case ADD: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).add(s).intoArray(o, oo + i); break;
+            case SUB: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).sub(s).intoArray(o, oo + i); break;
+            case MUL: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).mul(s).intoArray(o, oo + i); break;
+            case DIV: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).div(s).intoArray(o, oo + i); break;
+            case MAX: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).max(s).intoArray(o, oo + i); break;
+            case MIN: for (; i < end; i += L) FloatVector.fromArray(S, a, ao + i).min(s).intoArray(o, oo + i); break;
+            default: return false;
+        }
         if (i < len) ElementwiseCpu.withScalarB(op, a, ao + i, s, o, oo + i, len - i);
         return true;
     }
 
     /** o[oo..] = s op b[bo..]. */
     static boolean scalarWith(BinaryOp op, float s, float[] b, int bo, float[] o, int oo, int len) {
-        VectorOperators.Binary v = vop(op);
-        if (v == null || len < L) return false;
+        if (op == BinaryOp.POW || len < L) return false;
         FloatVector sv = FloatVector.broadcast(S, s);
         int i = 0, end = S.loopBound(len);
-        for (; i < end; i += L) sv.lanewise(v, FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        switch (op) {
+            case ADD: for (; i < end; i += L) sv.add(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case SUB: for (; i < end; i += L) sv.sub(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case MUL: for (; i < end; i += L) sv.mul(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case DIV: for (; i < end; i += L) sv.div(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case MAX: for (; i < end; i += L) sv.max(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            case MIN: for (; i < end; i += L) sv.min(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i); break;
+            default: return false;
+        }
         if (i < len) ElementwiseCpu.scalarWithA(op, s, b, bo + i, o, oo + i, len - i);
         return true;
     }

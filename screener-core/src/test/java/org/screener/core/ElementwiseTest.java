@@ -165,6 +165,18 @@ class ElementwiseTest {
         }
     }
 
+    @Test
+    void powOfZeroBaseMatchesRef() {
+        // the equality-mask trick of max's backward: pow(+0, y) is 1 at y == 0 and 0 for any y > 0
+        float[] e = {-1f, 0f, -0f, 0.5f, Float.MIN_VALUE, 2f, Float.NaN, 3e38f, 1e-30f, 7f, 0f, 1f, 2f, 3f, 4f, 5f, 6f, 8f, 9f};
+        int[] es = {e.length};
+        for (float base : new float[]{0f, -0f}) {
+            double[] expected = run(TestUtil.ref(), BinaryOp.POW, new float[]{base}, new int[]{1}, e, es, es).toDoubleArray();
+            float[] actual = run(TestUtil.cpu(), BinaryOp.POW, new float[]{base}, new int[]{1}, e, es, es).toArray();
+            TestUtil.close("pow(" + base + ", y)", expected, actual, 0, 0);
+        }
+    }
+
     private static Tensor run(Backend be, BinaryOp op, float[] av, int[] as, float[] bv, int[] bs, int[] os) {
         Tensor a = Tensor.of(be, av, as), b = Tensor.of(be, bv, bs), out = Tensor.zeros(be, os);
         be.binary(op, a.storage(), Shape.padTo(as, os.length), b.storage(), Shape.padTo(bs, os.length), out.storage(), os);

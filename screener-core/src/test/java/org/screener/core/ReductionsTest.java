@@ -132,6 +132,26 @@ class ReductionsTest {
     }
 
     @Test
+    void cpuSumIsIndependentOfThreadCount() {
+        Random rnd = new Random(18);
+        int[] shape = {3, 7, 257, 263};
+        float[] v = TestUtil.values(rnd, (int) Shape.numel(shape), -1, 1, 0);
+        Tensor x = Tensor.of(TestUtil.cpu(), v, shape);
+        int before = org.screener.core.cpu.Parallel.threads();
+        try {
+            for (int[] axes : new int[][]{{}, {0, 2, 3}, {0}, {1, 3}}) {
+                org.screener.core.cpu.Parallel.setThreads(1);
+                float[] one = Reductions.sum(x, axes).toArray();
+                org.screener.core.cpu.Parallel.setThreads(3);
+                float[] three = Reductions.sum(x, axes).toArray();
+                assertArrayEquals(one, three, "sum over " + java.util.Arrays.toString(axes));
+            }
+        } finally {
+            org.screener.core.cpu.Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void largeSumIsAccurate() {
         int n = 12_000_017;
         Random rnd = new Random(17);

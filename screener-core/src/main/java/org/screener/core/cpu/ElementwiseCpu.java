@@ -73,7 +73,6 @@ public final class ElementwiseCpu {
     private static void unaryPow(float[] x, float[] y, int lo, int hi, float p) {
         if (p == 2f) { for (int i = lo; i < hi; i++) { float v = x[i]; y[i] = v * v; } return; }
         if (p == 1f) { System.arraycopy(x, lo, y, lo, hi - lo); return; }
-        if (p == 0.5f) { for (int i = lo; i < hi; i++) y[i] = (float) Math.sqrt(x[i]); return; }
         for (int i = lo; i < hi; i++) y[i] = (float) Math.pow(x[i], p);
     }
 
@@ -270,7 +269,14 @@ public final class ElementwiseCpu {
             case SUB: for (int i = 0; i < len; i++) o[oo + i] = s - b[bo + i]; break;
             case MUL: for (int i = 0; i < len; i++) o[oo + i] = s * b[bo + i]; break;
             case DIV: for (int i = 0; i < len; i++) o[oo + i] = s / b[bo + i]; break;
-            case POW: for (int i = 0; i < len; i++) o[oo + i] = (float) Math.pow(s, b[bo + i]); break;
+            case POW:
+                if (Float.floatToRawIntBits(s) == 0) {
+                    // pow(+0, y): the equality masks of max's backward use it on whole tensors
+                    for (int i = 0; i < len; i++) { float e = b[bo + i]; o[oo + i] = e > 0 ? 0f : e == 0 ? 1f : e < 0 ? Float.POSITIVE_INFINITY : Float.NaN; }
+                } else {
+                    for (int i = 0; i < len; i++) o[oo + i] = (float) Math.pow(s, b[bo + i]);
+                }
+                break;
             case MAX: for (int i = 0; i < len; i++) o[oo + i] = Math.max(s, b[bo + i]); break;
             case MIN: for (int i = 0; i < len; i++) o[oo + i] = Math.min(s, b[bo + i]); break;
             default: throw new UnsupportedOperationException("cpu binary: " + op);

@@ -11,7 +11,8 @@ import org.screener.core.UnaryOp;
  * Vector API versions of the cheap elementwise ops. Loaded only after {@link ElementwiseCpu.VectorCheck} found
  * the incubator module. Each method returns false for ops it does not cover (the caller then runs scalar).
  * Transcendental lanes (EXP, LOG, LOG1P, TANH) follow the accuracy spec of the Math method they name and are
- * SVML intrinsics on x86 (about 9x faster than scalar Math.exp for SiLU); GELU stays scalar in double, since
+ * SVML intrinsics on x86 (SiLU: 0.5-2 ns per element against 6-10 ns with scalar Math.exp, single thread,
+ * noisy shared machine); GELU stays scalar in double, since
  * its erfc tail needs more than float arithmetic gives.
  */
 final class ElementwiseVector {

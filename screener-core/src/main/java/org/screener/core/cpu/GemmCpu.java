@@ -180,29 +180,36 @@ public final class GemmCpu {
         }
         final int MC = mc, NC = nc;
         final int tilesM = ceilDiv(m, MC), tilesN = ceilDiv(n, NC);
-        Parallel.forRange(tilesM * tilesN, 1, (lo, hi) -> {
+        // tiles are numbered column block by column block, so the tiles of one chunk that share a column
+        // block also share its packed B panels; a few chunks per thread still balance the load
+        int tiles = tilesM * tilesN, grain = Math.max(1, tiles / (2 * Parallel.threads()));
+        Parallel.forRange(tiles, grain, (lo, hi) -> {
             float[][] buf = BUFFERS.get();
             if (buf[0].length < MC * kc) buf[0] = new float[MC * kc];
             if (buf[1].length < NC * kc) buf[1] = new float[NC * kc];
             float[] ap = buf[0], bp = buf[1];
-            for (int t = lo; t < hi; t++) {
-                int i0 = (t % tilesM) * MC, j0 = (t / tilesM) * NC;
-                int mb = Math.min(MC, m - i0), nb = Math.min(NC, n - j0);
+            for (int t0 = lo; t0 < hi; ) {
+                int jb = t0 / tilesM, t1 = Math.min(hi, (jb + 1) * tilesM);
+                int j0 = jb * NC, nb = Math.min(NC, n - j0);
                 for (int p0 = 0; p0 < k; p0 += kc) {
                     int kb = Math.min(kc, k - p0);
                     float bt = p0 == 0 ? beta : 1f;
-                    packA(ta, a, ao, lda, i0, mb, p0, kb, MR, ap);
                     packB(tb, b, bo, ldb, j0, nb, p0, kb, NR, bp);
-                    for (int jr = 0; jr < nb; jr += NR) {
-                        int cols = Math.min(NR, nb - jr);
-                        int bOff = jr * kb;
-                        for (int ir = 0; ir < mb; ir += MR) {
-                            int rows = Math.min(MR, mb - ir);
-                            kr.tile(ap, ir * kb, bp, bOff, kb, alpha, bt,
-                                    c, co + (i0 + ir) * ldc + j0 + jr, ldc, rows, cols);
+                    for (int t = t0; t < t1; t++) {
+                        int i0 = (t % tilesM) * MC, mb = Math.min(MC, m - i0);
+                        packA(ta, a, ao, lda, i0, mb, p0, kb, MR, ap);
+                        for (int jr = 0; jr < nb; jr += NR) {
+                            int cols = Math.min(NR, nb - jr);
+                            int bOff = jr * kb;
+                            for (int ir = 0; ir < mb; ir += MR) {
+                                int rows = Math.min(MR, mb - ir);
+                                kr.tile(ap, ir * kb, bp, bOff, kb, alpha, bt,
+                                        c, co + (i0 + ir) * ldc + j0 + jr, ldc, rows, cols);
+                            }
                         }
                     }
                 }
+                t0 = t1;
             }
         });
     }

@@ -168,7 +168,7 @@ public final class GemmCpu {
                         float[] a, int ao, int lda, float[] b, int bo, int ldb,
                         float beta, float[] c, int co, int ldc) {
         final int MR = kr.mr(), NR = kr.nr();
-        final int kc = Math.min(kr.kc(), k);
+        final int kc = ceilDiv(k, ceilDiv(k, kr.kc()));   // equal K-blocks: no thin last block
         int mc = Math.min(kr.mc(), roundUp(m, MR)), nc = Math.min(kr.nc(), roundUp(n, NR));
         // enough tiles to keep every thread busy: halve the wider tile side while there are too few
         int want = Parallel.threads() == 1 ? 1 : 2 * Parallel.threads();

@@ -147,6 +147,28 @@ class GemmTest {
         }
     }
 
+    /** Callers such as conv3d run gemm inside their own parallel loop: per-thread buffers must not clash. */
+    @Test
+    void concurrentCallsFromAParallelLoop() {
+        Random rnd = new Random(13);
+        Case[] cases = new Case[6];
+        float[][] expected = new float[cases.length][], got = new float[cases.length][];
+        for (int i = 0; i < cases.length; i++) {
+            cases[i] = new Case(rnd, i % 2 == 1, i % 3 == 1, 70 + i, 90 + 3 * i, 300 - 7 * i, 1f, 0f, true);
+            expected[i] = cases[i].run(Path.AUTO);
+        }
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            Parallel.forRange(cases.length, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) got[i] = cases[i].run(Path.AUTO);
+            });
+        } finally {
+            Parallel.setThreads(before);
+        }
+        for (int i = 0; i < cases.length; i++) assertArrayEquals(expected[i], got[i], cases[i].toString());
+    }
+
     @Test
     void zeroSizesAndAlphaZero() {
         float[] c = {Float.NaN, 2f, 3f};

@@ -1,5 +1,7 @@
 package org.screener.core.cpu;
 
+import java.util.concurrent.ForkJoinTask;
+
 /**
  * Single-precision GEMM, row-major (see {@code Backend.gemm}): C = alpha * op(A) * op(B) + beta * C.
  *
@@ -170,8 +172,9 @@ public final class GemmCpu {
         final int MR = kr.mr(), NR = kr.nr();
         final int kc = ceilDiv(k, ceilDiv(k, kr.kc()));   // equal K-blocks: no thin last block
         int mc = Math.min(kr.mc(), roundUp(m, MR)), nc = Math.min(kr.nc(), roundUp(n, NR));
-        // enough tiles to keep every thread busy: halve the wider tile side while there are too few
-        int want = Parallel.threads() == 1 ? 1 : 2 * Parallel.threads();
+        // enough tiles to keep every thread busy: halve the wider tile side while there are too few (not
+        // when called from inside a parallel loop, where forRange runs inline on this thread)
+        int want = Parallel.threads() == 1 || ForkJoinTask.inForkJoinPool() ? 1 : 2 * Parallel.threads();
         while ((long) ceilDiv(m, mc) * ceilDiv(n, nc) < want) {
             if (nc >= mc && nc > 2 * NR) nc = roundUp(nc / 2, NR);
             else if (mc > 2 * MR) mc = roundUp(mc / 2, MR);

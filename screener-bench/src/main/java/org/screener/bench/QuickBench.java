@@ -28,7 +28,9 @@ public final class QuickBench {
         int before = Parallel.threads();
         Parallel.setThreads(threads);
         try {
-            for (int i = 0; i < warmups; i++) run(n, a, b, c);
+            // at least `warmups` runs and half a second, so the JIT has compiled the kernel even for small n
+            long warmEnd = System.nanoTime() + 500_000_000L;
+            for (int i = 0; i < warmups || (System.nanoTime() < warmEnd && i < 10_000); i++) run(n, a, b, c);
             // a full check is O(n^3) in double; sampled entries catch any wrong blocking or edge handling
             verify(n, a, b, c, rnd);
             double[] ms = new double[runs];

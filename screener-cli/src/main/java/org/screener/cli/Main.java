@@ -14,8 +14,17 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /** Every subcommand answers --help and --version, without each having to declare it. */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().mixinStandardHelpOptions(true);
+            addHelpOptions(sub);
+        }
+    }
+
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        addHelpOptions(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof IllegalStateException) {

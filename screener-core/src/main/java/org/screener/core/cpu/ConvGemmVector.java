@@ -1,0 +1,90 @@
+package org.screener.core.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link ConvGemm}: a register tile of 8 rows × 2 vectors (16 accumulators), A broadcast from
+ * memory, B loaded as vectors. Loaded only after the jdk.incubator.vector module was found.
+ */
+final class ConvGemmVector implements ConvGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override public int width() { return 2 * L; }
+
+    @Override public void gemm(int m, int nw, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+                               float[] c, int co, int ldc, boolean accumulate) {
+        for (int j = 0; j < nw; j += 2 * L) {
+            int i = 0;
+            for (; i + 8 <= m; i += 8) k8(i, j, p, a, ao, aoff, b, bo, boff, c, co, ldc, accumulate);
+            for (; i < m; i++) k1(i, j, p, a, ao, aoff, b, bo, boff, c, co, ldc, accumulate);
+        }
+    }
+
+    private static void k8(int i, int j, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+                           float[] c, int co, int ldc, boolean acc) {
+        int a0 = ao + aoff[i + 0];
+        int a1 = ao + aoff[i + 1];
+        int a2 = ao + aoff[i + 2];
+        int a3 = ao + aoff[i + 3];
+        int a4 = ao + aoff[i + 4];
+        int a5 = ao + aoff[i + 5];
+        int a6 = ao + aoff[i + 6];
+        int a7 = ao + aoff[i + 7];
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int q = 0; q < p; q++) {
+            int bi = bo + boff[q] + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector v0 = FloatVector.broadcast(S, a[a0 + q]); c00 = v0.fma(b0, c00); c01 = v0.fma(b1, c01);
+            FloatVector v1 = FloatVector.broadcast(S, a[a1 + q]); c10 = v1.fma(b0, c10); c11 = v1.fma(b1, c11);
+            FloatVector v2 = FloatVector.broadcast(S, a[a2 + q]); c20 = v2.fma(b0, c20); c21 = v2.fma(b1, c21);
+            FloatVector v3 = FloatVector.broadcast(S, a[a3 + q]); c30 = v3.fma(b0, c30); c31 = v3.fma(b1, c31);
+            FloatVector v4 = FloatVector.broadcast(S, a[a4 + q]); c40 = v4.fma(b0, c40); c41 = v4.fma(b1, c41);
+            FloatVector v5 = FloatVector.broadcast(S, a[a5 + q]); c50 = v5.fma(b0, c50); c51 = v5.fma(b1, c51);
+            FloatVector v6 = FloatVector.broadcast(S, a[a6 + q]); c60 = v6.fma(b0, c60); c61 = v6.fma(b1, c61);
+            FloatVector v7 = FloatVector.broadcast(S, a[a7 + q]); c70 = v7.fma(b0, c70); c71 = v7.fma(b1, c71);
+        }
+        int ci = co + i * ldc + j;
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci + 0 * ldc)); c01 = c01.add(FloatVector.fromArray(S, c, ci + 0 * ldc + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L));
+            c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc)); c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + L));
+            c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc)); c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + L));
+        }
+        c00.intoArray(c, ci + 0 * ldc); c01.intoArray(c, ci + 0 * ldc + L);
+        c10.intoArray(c, ci + 1 * ldc); c11.intoArray(c, ci + 1 * ldc + L);
+        c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+        c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+        c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+    }
+
+    private static void k1(int i, int j, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+                           float[] c, int co, int ldc, boolean acc) {
+        int a0 = ao + aoff[i];
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        for (int q = 0; q < p; q++) {
+            int bi = bo + boff[q] + j;
+            FloatVector v = FloatVector.broadcast(S, a[a0 + q]);
+            c0 = v.fma(FloatVector.fromArray(S, b, bi), c0);
+            c1 = v.fma(FloatVector.fromArray(S, b, bi + L), c1);
+        }
+        int ci = co + i * ldc + j;
+        if (acc) { c0 = c0.add(FloatVector.fromArray(S, c, ci)); c1 = c1.add(FloatVector.fromArray(S, c, ci + L)); }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + L);
+    }
+}

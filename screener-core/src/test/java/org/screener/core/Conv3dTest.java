@@ -158,6 +158,14 @@ class Conv3dTest {
     void cpuMatchesRefManyTilesAndRowBlocks() {
         compareWithRef(new ConvParams(1, 9, 17, v(11, 13, 12), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 8);
         compareWithRef(new ConvParams(1, 9, 17, v(11, 13, 12), v(3, 3, 3), v(2, 2, 2), v(1, 1, 1), v(1, 1, 1), 1), 9);
+        // narrow tiles: many tiles per plane, runs split across tile boundaries
+        System.setProperty("screener.conv.tile", "16");
+        try {
+            compareWithRef(new ConvParams(2, 5, 9, v(6, 7, 9), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 12);
+            compareWithRef(new ConvParams(1, 5, 9, v(7, 6, 9), v(3, 3, 3), v(2, 1, 2), v(1, 1, 1), v(1, 1, 1), 1), 13);
+        } finally {
+            System.clearProperty("screener.conv.tile");
+        }
     }
 
     @Test

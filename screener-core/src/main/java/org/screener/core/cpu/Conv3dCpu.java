@@ -76,6 +76,8 @@ public final class Conv3dCpu {
     /** Geometry of the direct path: the (possibly padded) input of one sample-group and the B row offsets. */
     private static final class Direct {
         final int Dp, Hp, Wp, planeP, volP, nU, tpp, T, K;
+        /** Tiles run over the padded positions of one output plane (depth stride > 1) or of the whole volume. */
+        final int blocks;
         final int[] boff;
         final boolean padded;
         final float[] xp;
@@ -85,7 +87,9 @@ public final class Conv3dCpu {
             Dp = p.in[0] + 2 * p.pad[0]; Hp = p.in[1] + 2 * p.pad[1]; Wp = p.in[2] + 2 * p.pad[2];
             planeP = Hp * Wp; volP = Dp * planeP;
             this.T = T;
-            nU = (p.out[1] - 1) * Wp + p.out[2];
+            // with depth stride 1 consecutive output planes are planeP apart too: one run covers the volume
+            blocks = p.stride[0] == 1 ? 1 : p.out[0];
+            nU = (p.stride[0] == 1 ? (p.out[0] - 1) * planeP : 0) + (p.out[1] - 1) * Wp + p.out[2];
             tpp = (nU + T - 1) / T;
             int kv = (int) p.kernelVolume();
             K = cinG * kv;
@@ -96,7 +100,7 @@ public final class Conv3dCpu {
                         for (int kw = 0; kw < p.kernel[2]; kw++)
                             boff[q++] = ci * volP + kd * p.dilation[0] * planeP + kh * p.dilation[1] * Wp + kw * p.dilation[2];
             padded = p.pad[0] > 0 || p.pad[1] > 0 || p.pad[2] > 0;
-            xp = padded ? new float[cinG * volP + 2 * T] : null;
+            xp = padded ? scratchVolume(cinG * volP + 2 * T) : null;
         }
 
         /** Zero-padded copy of channels [c0, c0+cinG) of sample n into xp (borders stay zero between calls). */
@@ -134,7 +138,7 @@ public final class Conv3dCpu {
                 else { src = x; srcOff = (int) xOff; }
                 int yOff = (int) ((long) (n * p.cout + g * coutG) * outVol);
                 int wOff = g * coutG * K, gg = g;
-                Parallel.forRange(OD * g0.tpp, 1, (lo, hi) -> {
+                Parallel.forRange(g0.blocks * g0.tpp, 1, (lo, hi) -> {
                     float[] ct = new float[coutG * T];
                     float[] scratch = null;
                     for (int t = lo; t < hi; t++) {
@@ -149,7 +153,7 @@ public final class Conv3dCpu {
                             b = scratch; bo = 0; boff = seqOff;
                         }
                         k.gemm(coutG, T, K, w, wOff, aoff, b, bo, boff, ct, 0, T, false);
-                        storeRows(ct, T, coutG, u0, Math.min(u0 + T, g0.nU), g0.Wp, OW, y,
+                        storeRows(ct, T, coutG, u0, Math.min(u0 + T, g0.nU), g0, OH, OW, y,
                                 yOff + od * OH * OW, (int) outVol, bias, gg * coutG);
                     }
                 });
@@ -166,21 +170,42 @@ public final class Conv3dCpu {
         }
     }
 
-    /** Copies tile columns u in [u0, uEnd) (u = oh * Wp + ow) with ow < OW into the output plane, adding bias. */
-    private static void storeRows(float[] ct, int T, int rows, int u0, int uEnd, int Wp, int OW, float[] y,
-                                  int planeOff, int chanStride, float[] bias, int c0) {
-        int u = u0;
+    /**
+     * Copies tile columns u in [u0, uEnd) (u = pd * planeP + oh * Wp + ow past the block's first plane) that are
+     * real output positions (oh < OH, ow < OW) into y, adding bias.
+     */
+    private static void storeRows(float[] ct, int T, int rows, int u0, int uEnd, Direct g0, int OH, int OW, float[] y,
+                                  int blockOff, int chanStride, float[] bias, int c0) {
+        int u = u0, Wp = g0.Wp, planeP = g0.planeP;
         while (u < uEnd) {
-            int oh = u / Wp, ow = u - oh * Wp;
+            int pd = u / planeP, r = u - pd * planeP, oh = r / Wp, ow = r - oh * Wp;
             int run = Math.min(uEnd - u, Wp - ow);
-            int valid = Math.min(run, OW - ow);
-            for (int r = 0; r < rows && valid > 0; r++) {
-                int src = r * T + (u - u0), dst = planeOff + r * chanStride + oh * OW + ow;
-                float bv = bias == null ? 0f : bias[c0 + r];
+            int valid = oh < OH ? Math.min(run, OW - ow) : 0;
+            for (int c = 0; c < rows && valid > 0; c++) {
+                int src = c * T + (u - u0), dst = blockOff + c * chanStride + (pd * OH + oh) * OW + ow;
+                float bv = bias == null ? 0f : bias[c0 + c];
                 for (int j = 0; j < valid; j++) y[dst + j] = ct[src + j] + bv;
             }
             u += run;
         }
+    }
+
+    private static final ThreadLocal<java.lang.ref.SoftReference<float[]>> SCRATCH = new ThreadLocal<>();
+
+    /**
+     * A zeroed buffer of at least n floats for the padded copy, kept per calling thread between calls (softly)
+     * to spare the allocator 30+ MB per call. Only interiors are overwritten, so the borders stay zero.
+     */
+    private static float[] scratchVolume(int n) {
+        java.lang.ref.SoftReference<float[]> ref = SCRATCH.get();
+        float[] a = ref == null ? null : ref.get();
+        if (a == null || a.length < n || a.length > 2L * n + (1 << 20)) {
+            a = new float[n];
+            SCRATCH.set(new java.lang.ref.SoftReference<>(a));
+            return a;
+        }
+        Arrays.fill(a, 0f);   // a different geometry used it before
+        return a;
     }
 
     /** Patches of output voxels [v0, v0+len) of one sample-group: buf[q*T + j]. */
@@ -410,7 +435,7 @@ public final class Conv3dCpu {
                 if (g0.padded) { g0.fill(p, x, xOff); src = g0.xp; srcOff = 0; }
                 else { src = x; srcOff = (int) xOff; }
                 int yOff = (int) ((long) (n * p.cout + g * coutG) * outVol), gOff = g * K * coPad;
-                Parallel.forRange(OD * g0.tpp, 1, (lo, hi) -> {
+                Parallel.forRange(g0.blocks * g0.tpp, 1, (lo, hi) -> {
                     float[] part = new float[K * coPad], gyt = new float[T * coPad];
                     float[] scratch = null;
                     for (int t = lo; t < hi; t++) {
@@ -418,10 +443,10 @@ public final class Conv3dCpu {
                         // gy of this tile transposed to (u, co); wrap-around columns stay zero
                         Arrays.fill(gyt, 0f);
                         for (int u = u0; u < uEnd; ) {
-                            int oh = u / Wp, ow = u - oh * Wp;
-                            int run = Math.min(uEnd - u, Wp - ow), valid = Math.min(run, OW - ow);
+                            int pd = u / g0.planeP, rr = u - pd * g0.planeP, oh = rr / Wp, ow = rr - oh * Wp;
+                            int run = Math.min(uEnd - u, Wp - ow), valid = oh < OH ? Math.min(run, OW - ow) : 0;
                             for (int co = 0; co < coutG; co++) {
-                                int s = yOff + co * (int) outVol + (od * OH + oh) * OW + ow;
+                                int s = yOff + co * (int) outVol + ((od + pd) * OH + oh) * OW + ow;
                                 for (int j = 0; j < valid; j++) gyt[(u - u0 + j) * coPad + co] = gy[s + j];
                             }
                             u += run;

@@ -10,19 +10,25 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvGemmVector implements ConvGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final int KB = Integer.getInteger("screener.conv.kblock", 256);
 
     @Override public int width() { return 2 * L; }
 
     @Override public void gemm(int m, int nw, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
                                float[] c, int co, int ldc, boolean accumulate) {
-        for (int j = 0; j < nw; j += 2 * L) {
-            int i = 0;
-            for (; i + 8 <= m; i += 8) k8(i, j, p, a, ao, aoff, b, bo, boff, c, co, ldc, accumulate);
-            for (; i < m; i++) k1(i, j, p, a, ao, aoff, b, bo, boff, c, co, ldc, accumulate);
+        // blocks of the inner dimension keep the B panel and the A rows of a tile in L1 across row blocks
+        for (int q0 = 0; q0 < p; q0 += KB) {
+            int q1 = Math.min(p, q0 + KB);
+            boolean acc = accumulate || q0 > 0;
+            for (int j = 0; j < nw; j += 2 * L) {
+                int i = 0;
+                for (; i + 8 <= m; i += 8) k8(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
+                for (; i < m; i++) k1(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
+            }
         }
     }
 
-    private static void k8(int i, int j, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+    private static void k8(int i, int j, int q0, int q1, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
                            float[] c, int co, int ldc, boolean acc) {
         int a0 = ao + aoff[i + 0];
         int a1 = ao + aoff[i + 1];
@@ -40,7 +46,7 @@ final class ConvGemmVector implements ConvGemm {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int q = 0; q < p; q++) {
+        for (int q = q0; q < q1; q++) {
             int bi = bo + boff[q] + j;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector v0 = FloatVector.broadcast(S, a[a0 + q]); c00 = v0.fma(b0, c00); c01 = v0.fma(b1, c01);
@@ -73,11 +79,11 @@ final class ConvGemmVector implements ConvGemm {
         c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
     }
 
-    private static void k1(int i, int j, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+    private static void k1(int i, int j, int q0, int q1, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
                            float[] c, int co, int ldc, boolean acc) {
         int a0 = ao + aoff[i];
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-        for (int q = 0; q < p; q++) {
+        for (int q = q0; q < q1; q++) {
             int bi = bo + boff[q] + j;
             FloatVector v = FloatVector.broadcast(S, a[a0 + q]);
             c0 = v.fma(FloatVector.fromArray(S, b, bi), c0);

@@ -175,6 +175,13 @@ class Conv3dTest {
     }
 
     @Test
+    void cpuMatchesRefWinogradPath() {
+        // kernel 3, stride 1, >= 8 channels, rows of >= 24 tiles: the Winograd path (odd D, H and W sizes)
+        compareWithRef(new ConvParams(1, 8, 9, v(5, 4, 49), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 14);
+        compareWithRef(new ConvParams(2, 16, 18, v(4, 3, 50), v(3, 3, 3), v(1, 1, 1), v(0, 2, 1), v(1, 1, 1), 2), 15);
+    }
+
+    @Test
     void depthwise() {
         compareWithRef(new ConvParams(2, 6, 6, v(5, 7, 6), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 6), 11);
     }

@@ -69,7 +69,13 @@ public final class Conv3dCpu {
         check("forward", "w", w, (long) p.cout * (p.cin / p.groups) * p.kernelVolume());
         check("forward", "y", y, (long) p.n * p.cout * p.outVoxels());
         if (bias != null) check("forward", "bias", bias, p.cout);
-        if (p.stride[1] == 1 && p.stride[2] == 1) forwardDirect(p, x, w, bias, y);
+        forwardAny(p, x, w, bias, y);
+    }
+
+    private static void forwardAny(ConvParams p, float[] x, float[] w, float[] bias, float[] y) {
+        ConvGemm k = kernel();
+        if (Conv3dWinograd.applies(p, k)) Conv3dWinograd.forward(p, x, w, bias, y, k);
+        else if (p.stride[1] == 1 && p.stride[2] == 1) forwardDirect(p, x, w, bias, y);
         else forwardIm2col(p, x, w, bias, y);
     }
 
@@ -196,7 +202,7 @@ public final class Conv3dCpu {
      * A zeroed buffer of at least n floats for the padded copy, kept per calling thread between calls (softly)
      * to spare the allocator 30+ MB per call. Only interiors are overwritten, so the borders stay zero.
      */
-    private static float[] scratchVolume(int n) {
+    static float[] scratchVolume(int n) {
         java.lang.ref.SoftReference<float[]> ref = SCRATCH.get();
         float[] a = ref == null ? null : ref.get();
         if (a == null || a.length < n || a.length > 2L * n + (1 << 20)) {
@@ -293,7 +299,7 @@ public final class Conv3dCpu {
         for (int a = 0; a < 3; a++) pad2[a] = p.dilation[a] * (p.kernel[a] - 1) - p.pad[a];
         ConvParams q = new ConvParams(p.n, p.cout, p.cin, p.out, p.kernel, new int[]{1, 1, 1}, pad2, p.dilation, p.groups);
         if (!Arrays.equals(q.out, p.in)) throw new IllegalStateException("conv3d backwardData: transposed geometry " + q + " vs " + p);
-        forwardDirect(q, gy, wf, null, gx);
+        forwardAny(q, gy, wf, null, gx);
     }
 
     private static void backwardDataCol2im(ConvParams p, float[] gy, float[] w, float[] gx) {

@@ -11,4 +11,16 @@ interface ConvGemm {
 
     void gemm(int m, int nw, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
               float[] c, int co, int ldc, boolean accumulate);
+
+    /**
+     * Winograd F(2,3) input transform along two axes, elementwise over n columns: reads 16 rows
+     * r[a][b] = src[sOff[a * 4 + b] + j] and writes B^T r B as 16 rows dst[dOff + (a' * 4 + b') * dStride + j].
+     */
+    void winogradIn(float[] src, int[] sOff, float[] dst, int dOff, int dStride, int n);
+
+    /**
+     * Winograd F(2,3) output transform along two axes: reads 16 rows m[a][b] = src[sOff + (a * 4 + b) * sStride + j],
+     * writes A^T m A as 4 rows dst[dOff + (i * 2 + k) * n + j].
+     */
+    void winogradOut(float[] src, int sOff, int sStride, float[] dst, int dOff, int n);
 }

@@ -20,4 +20,37 @@ final class ConvGemmScalar implements ConvGemm {
             else System.arraycopy(acc, 0, c, cr, nw);
         }
     }
+
+    @Override public void winogradIn(float[] src, int[] o, float[] dst, int dOff, int ds, int n) {
+        float[] T = T16();
+        for (int j = 0; j < n; j++) {
+            for (int b = 0; b < 4; b++) {
+                float r0 = src[o[b] + j], r1 = src[o[4 + b] + j], r2 = src[o[8 + b] + j], r3 = src[o[12 + b] + j];
+                T[b] = r0 - r2; T[4 + b] = r1 + r2; T[8 + b] = r2 - r1; T[12 + b] = r1 - r3;
+            }
+            for (int a = 0; a < 4; a++) {
+                float t0 = T[a * 4], t1 = T[a * 4 + 1], t2 = T[a * 4 + 2], t3 = T[a * 4 + 3];
+                int d = dOff + a * 4 * ds + j;
+                dst[d] = t0 - t2; dst[d + ds] = t1 + t2; dst[d + 2 * ds] = t2 - t1; dst[d + 3 * ds] = t1 - t3;
+            }
+        }
+    }
+
+    private final ThreadLocal<float[]> tmp = ThreadLocal.withInitial(() -> new float[16]);
+    private float[] T16() { return tmp.get(); }
+
+    @Override public void winogradOut(float[] src, int sOff, int ss, float[] dst, int dOff, int n) {
+        for (int j = 0; j < n; j++) {
+            float[] s = T16();
+            for (int b = 0; b < 4; b++) {
+                float m0 = src[sOff + b * ss + j], m1 = src[sOff + (4 + b) * ss + j];
+                float m2 = src[sOff + (8 + b) * ss + j], m3 = src[sOff + (12 + b) * ss + j];
+                s[b] = m0 + m1 + m2; s[4 + b] = m1 - m2 - m3;
+            }
+            for (int i = 0; i < 2; i++) {
+                dst[dOff + (i * 2) * n + j] = s[i * 4] + s[i * 4 + 1] + s[i * 4 + 2];
+                dst[dOff + (i * 2 + 1) * n + j] = s[i * 4 + 1] - s[i * 4 + 2] - s[i * 4 + 3];
+            }
+        }
+    }
 }

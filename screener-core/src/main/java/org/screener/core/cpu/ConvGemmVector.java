@@ -94,69 +94,54 @@ final class ConvGemmVector implements ConvGemm {
         c0.intoArray(c, ci); c1.intoArray(c, ci + L);
     }
 
+    // The transforms go through small 4-row helpers: one big method with 64 vector temporaries exceeds C2's
+    // inlining budget, and a non-inlined Vector API call boxes every vector.
+    private final ThreadLocal<float[]> tmp = new ThreadLocal<>();
+
+    private float[] tmp(int n) {
+        float[] t = tmp.get();
+        if (t == null || t.length < n) { t = new float[n]; tmp.set(t); }
+        return t;
+    }
+
     @Override public void winogradIn(float[] src, int[] o, float[] dst, int dOff, int ds, int n) {
+        float[] t = tmp(16 * n);
+        // along the first axis: t[a'][b] from src rows r[0..3][b]
+        for (int b = 0; b < 4; b++) bt4(src, o[b], o[4 + b], o[8 + b], o[12 + b], t, b * n, (4 + b) * n, (8 + b) * n, (12 + b) * n, n);
+        // along the second axis: dst[a'][b'] from t[a'][0..3]
+        for (int a = 0; a < 4; a++) {
+            int d = dOff + a * 4 * ds;
+            bt4(t, a * 4 * n, (a * 4 + 1) * n, (a * 4 + 2) * n, (a * 4 + 3) * n, dst, d, d + ds, d + 2 * ds, d + 3 * ds, n);
+        }
+    }
+
+    /** B^T applied to 4 rows: (r0 - r2, r1 + r2, r2 - r1, r1 - r3). */
+    private static void bt4(float[] s, int s0, int s1, int s2, int s3, float[] d, int d0, int d1, int d2, int d3, int n) {
         for (int j = 0; j < n; j += L) {
-            FloatVector r00 = FloatVector.fromArray(S, src, o[0] + j);
-            FloatVector r10 = FloatVector.fromArray(S, src, o[4] + j);
-            FloatVector r20 = FloatVector.fromArray(S, src, o[8] + j);
-            FloatVector r30 = FloatVector.fromArray(S, src, o[12] + j);
-            FloatVector t00 = r00.sub(r20), t10 = r10.add(r20), t20 = r20.sub(r10), t30 = r10.sub(r30);
-            FloatVector r01 = FloatVector.fromArray(S, src, o[1] + j);
-            FloatVector r11 = FloatVector.fromArray(S, src, o[5] + j);
-            FloatVector r21 = FloatVector.fromArray(S, src, o[9] + j);
-            FloatVector r31 = FloatVector.fromArray(S, src, o[13] + j);
-            FloatVector t01 = r01.sub(r21), t11 = r11.add(r21), t21 = r21.sub(r11), t31 = r11.sub(r31);
-            FloatVector r02 = FloatVector.fromArray(S, src, o[2] + j);
-            FloatVector r12 = FloatVector.fromArray(S, src, o[6] + j);
-            FloatVector r22 = FloatVector.fromArray(S, src, o[10] + j);
-            FloatVector r32 = FloatVector.fromArray(S, src, o[14] + j);
-            FloatVector t02 = r02.sub(r22), t12 = r12.add(r22), t22 = r22.sub(r12), t32 = r12.sub(r32);
-            FloatVector r03 = FloatVector.fromArray(S, src, o[3] + j);
-            FloatVector r13 = FloatVector.fromArray(S, src, o[7] + j);
-            FloatVector r23 = FloatVector.fromArray(S, src, o[11] + j);
-            FloatVector r33 = FloatVector.fromArray(S, src, o[15] + j);
-            FloatVector t03 = r03.sub(r23), t13 = r13.add(r23), t23 = r23.sub(r13), t33 = r13.sub(r33);
-            int d0 = dOff + 0 * ds + j;
-            t00.sub(t02).intoArray(dst, d0); t01.add(t02).intoArray(dst, d0 + ds);
-            t02.sub(t01).intoArray(dst, d0 + 2 * ds); t01.sub(t03).intoArray(dst, d0 + 3 * ds);
-            int d1 = dOff + 4 * ds + j;
-            t10.sub(t12).intoArray(dst, d1); t11.add(t12).intoArray(dst, d1 + ds);
-            t12.sub(t11).intoArray(dst, d1 + 2 * ds); t11.sub(t13).intoArray(dst, d1 + 3 * ds);
-            int d2 = dOff + 8 * ds + j;
-            t20.sub(t22).intoArray(dst, d2); t21.add(t22).intoArray(dst, d2 + ds);
-            t22.sub(t21).intoArray(dst, d2 + 2 * ds); t21.sub(t23).intoArray(dst, d2 + 3 * ds);
-            int d3 = dOff + 12 * ds + j;
-            t30.sub(t32).intoArray(dst, d3); t31.add(t32).intoArray(dst, d3 + ds);
-            t32.sub(t31).intoArray(dst, d3 + 2 * ds); t31.sub(t33).intoArray(dst, d3 + 3 * ds);
+            FloatVector r0 = FloatVector.fromArray(S, s, s0 + j), r1 = FloatVector.fromArray(S, s, s1 + j);
+            FloatVector r2 = FloatVector.fromArray(S, s, s2 + j), r3 = FloatVector.fromArray(S, s, s3 + j);
+            r0.sub(r2).intoArray(d, d0 + j);
+            r1.add(r2).intoArray(d, d1 + j);
+            r2.sub(r1).intoArray(d, d2 + j);
+            r1.sub(r3).intoArray(d, d3 + j);
         }
     }
 
     @Override public void winogradOut(float[] src, int sOff, int ss, float[] dst, int dOff, int n) {
+        float[] t = tmp(8 * n);
+        for (int b = 0; b < 4; b++)
+            at4(src, sOff + b * ss, sOff + (4 + b) * ss, sOff + (8 + b) * ss, sOff + (12 + b) * ss, t, b * n, (4 + b) * n, n);
+        for (int i = 0; i < 2; i++)
+            at4(t, i * 4 * n, (i * 4 + 1) * n, (i * 4 + 2) * n, (i * 4 + 3) * n, dst, dOff + i * 2 * n, dOff + (i * 2 + 1) * n, n);
+    }
+
+    /** A^T applied to 4 rows: (m0 + m1 + m2, m1 - m2 - m3). */
+    private static void at4(float[] s, int s0, int s1, int s2, int s3, float[] d, int d0, int d1, int n) {
         for (int j = 0; j < n; j += L) {
-            FloatVector m00 = FloatVector.fromArray(S, src, sOff + 0 * ss + j);
-            FloatVector m10 = FloatVector.fromArray(S, src, sOff + 4 * ss + j);
-            FloatVector m20 = FloatVector.fromArray(S, src, sOff + 8 * ss + j);
-            FloatVector m30 = FloatVector.fromArray(S, src, sOff + 12 * ss + j);
-            FloatVector s00 = m00.add(m10).add(m20), s10 = m10.sub(m20).sub(m30);
-            FloatVector m01 = FloatVector.fromArray(S, src, sOff + 1 * ss + j);
-            FloatVector m11 = FloatVector.fromArray(S, src, sOff + 5 * ss + j);
-            FloatVector m21 = FloatVector.fromArray(S, src, sOff + 9 * ss + j);
-            FloatVector m31 = FloatVector.fromArray(S, src, sOff + 13 * ss + j);
-            FloatVector s01 = m01.add(m11).add(m21), s11 = m11.sub(m21).sub(m31);
-            FloatVector m02 = FloatVector.fromArray(S, src, sOff + 2 * ss + j);
-            FloatVector m12 = FloatVector.fromArray(S, src, sOff + 6 * ss + j);
-            FloatVector m22 = FloatVector.fromArray(S, src, sOff + 10 * ss + j);
-            FloatVector m32 = FloatVector.fromArray(S, src, sOff + 14 * ss + j);
-            FloatVector s02 = m02.add(m12).add(m22), s12 = m12.sub(m22).sub(m32);
-            FloatVector m03 = FloatVector.fromArray(S, src, sOff + 3 * ss + j);
-            FloatVector m13 = FloatVector.fromArray(S, src, sOff + 7 * ss + j);
-            FloatVector m23 = FloatVector.fromArray(S, src, sOff + 11 * ss + j);
-            FloatVector m33 = FloatVector.fromArray(S, src, sOff + 15 * ss + j);
-            FloatVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
-            s00.add(s01).add(s02).intoArray(dst, dOff + 0 * n + j);
-            s01.sub(s02).sub(s03).intoArray(dst, dOff + 1 * n + j);
-            s10.add(s11).add(s12).intoArray(dst, dOff + 2 * n + j);
-            s11.sub(s12).sub(s13).intoArray(dst, dOff + 3 * n + j);
+            FloatVector m0 = FloatVector.fromArray(S, s, s0 + j), m1 = FloatVector.fromArray(S, s, s1 + j);
+            FloatVector m2 = FloatVector.fromArray(S, s, s2 + j), m3 = FloatVector.fromArray(S, s, s3 + j);
+            m0.add(m1).add(m2).intoArray(d, d0 + j);
+            m1.sub(m2).sub(m3).intoArray(d, d1 + j);
         }
     }
 }

@@ -407,6 +407,10 @@ public final class Conv3dCpu {
             });
         }
         ConvGemm k = kernel();
+        if (Conv3dWinograd.applies(p, k)) {
+            Conv3dWinograd.backwardWeight(p, x, gy, gw, k);
+            return;
+        }
         int cinG = p.cin / p.groups, coutG = p.cout / p.groups;
         int K = cinG * (int) p.kernelVolume(), coPad = roundUp(coutG, k.width());
         float[] total = new float[p.groups * K * coPad];

@@ -142,4 +142,131 @@ final class Conv3dWinograd {
                 });
             }
     }
+
+    /**
+     * Weight gradient by Winograd F(3×3×3, 2×2×2): per 2×2×2 tile of gy, the x tile (B') and the gy tile (G') are
+     * transformed, 64 GEMMs over the tiles of a tile row accumulate into per-thread partials [e][ci][co], and the
+     * summed partials are taken back to 3×3×3 with A' = [[1,1,1,0],[0,1,-1,0],[0,1,1,1]]. gw is overwritten.
+     */
+    static void backwardWeight(ConvParams p, float[] x, float[] gy, float[] gw, ConvGemm k) {
+        int cinG = p.cin / p.groups, coutG = p.cout / p.groups;
+        int D = p.in[0], H = p.in[1], W = p.in[2], OD = p.out[0], OH = p.out[1], OW = p.out[2];
+        int pd = p.pad[0], ph = p.pad[1], pw = p.pad[2];
+        int TD = (OD + 1) / 2, TH = (OH + 1) / 2, TW = (OW + 1) / 2, TWp = roundUp(TW, k.width());
+        int coPad = roundUp(coutG, k.width());
+        int Dq = 2 * TD + 2, Hq = 2 * TH + 2, Wq = 2 * TW + 2;
+        long cS = (long) cinG * Dq * Hq * TWp;                 // x components
+        long gS = (long) coutG * 2 * TD * 2 * TH * TWp;         // gy components
+        if (4 * cS + 4 * gS > Integer.MAX_VALUE - 16)
+            throw new IllegalArgumentException("conv3d: volume too large for one Winograd pass " + p);
+        float[] buf = Conv3dCpu.scratchVolume((int) (4 * cS + 4 * gS));
+        int gBase = (int) (4 * cS);
+        float[] total = new float[p.groups * 64 * cinG * coPad];
+        int[] aoff = new int[cinG], boff = new int[TWp];
+        for (int r = 0; r < cinG; r++) aoff[r] = r * TWp;
+        for (int r = 0; r < TWp; r++) boff[r] = r * coPad;
+        long inVol = p.inVoxels(), outVol = p.outVoxels();
+        for (int n = 0; n < p.n; n++)
+            for (int g = 0; g < p.groups; g++) {
+                long xOff = (long) (n * p.cin + g * cinG) * inVol, yOff = (long) (n * p.cout + g * coutG) * outVol;
+                // W-axis transforms of every padded x row (B') and every gy row (G', odd sizes padded with zeros)
+                Parallel.forRange(cinG * Dq + coutG * 2 * TD, 2, (lo, hi) -> {
+                    float[] r = new float[Wq + 2];
+                    for (int cq = lo; cq < hi; cq++) {
+                        if (cq < cinG * Dq) {
+                            int ci = cq / Dq, dq = cq % Dq, id = dq - pd;
+                            for (int hq = 0; hq < Hq; hq++) {
+                                int ih = hq - ph, base = ((ci * Dq + dq) * Hq + hq) * TWp;
+                                if (id < 0 || id >= D || ih < 0 || ih >= H) {
+                                    for (int c = 0; c < 4; c++) Arrays.fill(buf, (int) (c * cS + base), (int) (c * cS + base + TWp), 0f);
+                                    continue;
+                                }
+                                Arrays.fill(r, 0f);
+                                System.arraycopy(x, (int) (xOff + ((long) (ci * D + id) * H + ih) * W), r, pw, W);
+                                int b1 = (int) (base + cS), b2 = (int) (base + 2 * cS), b3 = (int) (base + 3 * cS);
+                                for (int t = 0; t < TW; t++) {
+                                    float r0 = r[2 * t], r1 = r[2 * t + 1], r2 = r[2 * t + 2], r3 = r[2 * t + 3];
+                                    buf[base + t] = r0 - r2; buf[b1 + t] = 0.5f * (r1 + r2);
+                                    buf[b2 + t] = 0.5f * (r2 - r1); buf[b3 + t] = r3 - r1;
+                                }
+                            }
+                        } else {
+                            int cq2 = cq - cinG * Dq, co = cq2 / (2 * TD), od = cq2 % (2 * TD);
+                            for (int oh = 0; oh < 2 * TH; oh++) {
+                                int base = gBase + ((co * 2 * TD + od) * 2 * TH + oh) * TWp;
+                                if (od >= OD || oh >= OH) {
+                                    for (int c = 0; c < 4; c++) Arrays.fill(buf, (int) (c * gS + base), (int) (c * gS + base + TWp), 0f);
+                                    continue;
+                                }
+                                Arrays.fill(r, 0f);
+                                System.arraycopy(gy, (int) (yOff + co * outVol + ((long) od * OH + oh) * OW), r, 0, OW);
+                                int b1 = (int) (base + gS), b2 = (int) (base + 2 * gS), b3 = (int) (base + 3 * gS);
+                                for (int t = 0; t < TW; t++) {
+                                    float g0 = r[2 * t], g1 = r[2 * t + 1];
+                                    buf[base + t] = g0; buf[b1 + t] = g0 + g1; buf[b2 + t] = g0 - g1; buf[b3 + t] = g1;
+                                }
+                            }
+                        }
+                    }
+                });
+                int tOff = g * 64 * cinG * coPad;
+                Parallel.forRange(TD * TH, 1, (lo, hi) -> {
+                    float[] v = new float[64 * cinG * TWp], gv = new float[16 * TWp], gt = new float[64 * TWp * coPad];
+                    float[] part = new float[64 * cinG * coPad];
+                    int[] so = new int[16], go = new int[4];
+                    for (int t = lo; t < hi; t++) {
+                        int td = t / TH, th = t % TH;
+                        for (int ci = 0; ci < cinG; ci++)
+                            for (int c = 0; c < 4; c++) {
+                                for (int a = 0; a < 4; a++)
+                                    for (int b = 0; b < 4; b++)
+                                        so[a * 4 + b] = (int) (c * cS + ((long) (ci * Dq + 2 * td + a) * Hq + 2 * th + b) * TWp);
+                                k.winogradInW(buf, so, v, (c * cinG + ci) * TWp, 4 * cinG * TWp, TWp);
+                            }
+                        // gy transforms, stored tile-major [e][tile][co] for the GEMM's B operand
+                        for (int co = 0; co < coutG; co++)
+                            for (int c = 0; c < 4; c++) {
+                                for (int i = 0; i < 2; i++)
+                                    for (int kk = 0; kk < 2; kk++)
+                                        go[i * 2 + kk] = (int) (gBase + c * gS + ((long) (co * 2 * TD + 2 * td + i) * 2 * TH + 2 * th + kk) * TWp);
+                                k.winogradGy(buf, go, gv, 0, TWp, TWp);
+                                for (int e16 = 0; e16 < 16; e16++) {
+                                    int dst = ((e16 * 4 + c) * TWp) * coPad + co, src = e16 * TWp;
+                                    for (int tw = 0; tw < TW; tw++) gt[dst + tw * coPad] = gv[src + tw];
+                                }
+                            }
+                        for (int e = 0; e < 64; e++)
+                            k.gemm(cinG, coPad, TW, v, e * cinG * TWp, aoff, gt, e * TWp * coPad, boff,
+                                    part, e * cinG * coPad, coPad, true);
+                    }
+                    synchronized (total) {
+                        for (int i = 0; i < part.length; i++) total[tOff + i] += part[i];
+                    }
+                });
+            }
+        // back to 3×3×3: A' along each axis
+        double[] m = new double[64], t1 = new double[48], t2 = new double[36];
+        for (int g = 0; g < p.groups; g++)
+            for (int co = 0; co < coutG; co++)
+                for (int ci = 0; ci < cinG; ci++) {
+                    for (int e = 0; e < 64; e++) m[e] = total[((g * 64 + e) * cinG + ci) * coPad + co];
+                    for (int ab = 0; ab < 16; ab++) a3(m[ab * 4], m[ab * 4 + 1], m[ab * 4 + 2], m[ab * 4 + 3], t1, ab * 3, 1);
+                    for (int a = 0; a < 4; a++)
+                        for (int kw = 0; kw < 3; kw++) {
+                            int s0 = a * 12 + kw;
+                            a3(t1[s0], t1[s0 + 3], t1[s0 + 6], t1[s0 + 9], t2, a * 9 + kw, 3);
+                        }
+                    int wb = ((g * coutG + co) * cinG + ci) * 27;
+                    double[] out = new double[27];
+                    for (int r = 0; r < 9; r++) a3(t2[r], t2[r + 9], t2[r + 18], t2[r + 27], out, r, 9);
+                    for (int i = 0; i < 27; i++) gw[wb + i] = (float) out[i];
+                }
+    }
+
+    /** out[o + i * stride] = (A'^T m)_i with A'^T = [[1,1,1,0],[0,1,-1,0],[0,1,1,1]]. */
+    private static void a3(double m0, double m1, double m2, double m3, double[] out, int o, int stride) {
+        out[o] = m0 + m1 + m2;
+        out[o + stride] = m1 - m2;
+        out[o + 2 * stride] = m1 + m2 + m3;
+    }
 }

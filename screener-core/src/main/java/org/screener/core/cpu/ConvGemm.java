@@ -23,4 +23,16 @@ interface ConvGemm {
      * writes A^T m A as 4 rows dst[dOff + (i * 2 + k) * n + j].
      */
     void winogradOut(float[] src, int sOff, int sStride, float[] dst, int dOff, int n);
+
+    /**
+     * Weight-gradient Winograd F(3,2) input transform along two axes (B' = [[1,0,-1,0],[0,.5,.5,0],[0,-.5,.5,0],
+     * [0,-1,0,1]]), same row layout as {@link #winogradIn}.
+     */
+    void winogradInW(float[] src, int[] sOff, float[] dst, int dOff, int dStride, int n);
+
+    /**
+     * Weight-gradient transform of a 2×2 block of gy rows (g[i][k] = src[sOff[i * 2 + k] + j]) along two axes with
+     * G' = [[1,0],[1,1],[1,-1],[0,1]]: 16 rows dst[dOff + (a * 4 + b) * dStride + j].
+     */
+    void winogradGy(float[] src, int[] sOff, float[] dst, int dOff, int dStride, int n);
 }

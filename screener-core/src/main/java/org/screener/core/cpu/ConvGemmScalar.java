@@ -53,4 +53,31 @@ final class ConvGemmScalar implements ConvGemm {
             }
         }
     }
+
+    @Override public void winogradInW(float[] src, int[] o, float[] dst, int dOff, int ds, int n) {
+        float[] t = new float[16];
+        for (int j = 0; j < n; j++) {
+            for (int b = 0; b < 4; b++) {
+                float r0 = src[o[b] + j], r1 = src[o[4 + b] + j], r2 = src[o[8 + b] + j], r3 = src[o[12 + b] + j];
+                t[b] = r0 - r2; t[4 + b] = 0.5f * (r1 + r2); t[8 + b] = 0.5f * (r2 - r1); t[12 + b] = r3 - r1;
+            }
+            for (int a = 0; a < 4; a++) {
+                float t0 = t[a * 4], t1 = t[a * 4 + 1], t2 = t[a * 4 + 2], t3 = t[a * 4 + 3];
+                int d = dOff + a * 4 * ds + j;
+                dst[d] = t0 - t2; dst[d + ds] = 0.5f * (t1 + t2); dst[d + 2 * ds] = 0.5f * (t2 - t1); dst[d + 3 * ds] = t3 - t1;
+            }
+        }
+    }
+
+    @Override public void winogradGy(float[] src, int[] o, float[] dst, int dOff, int ds, int n) {
+        for (int j = 0; j < n; j++) {
+            float g00 = src[o[0] + j], g01 = src[o[1] + j], g10 = src[o[2] + j], g11 = src[o[3] + j];
+            float[] t = {g00, g01, g00 + g10, g01 + g11, g00 - g10, g01 - g11, g10, g11};
+            for (int a = 0; a < 4; a++) {
+                float u0 = t[a * 2], u1 = t[a * 2 + 1];
+                int d = dOff + a * 4 * ds + j;
+                dst[d] = u0; dst[d + ds] = u0 + u1; dst[d + 2 * ds] = u0 - u1; dst[d + 3 * ds] = u1;
+            }
+        }
+    }
 }

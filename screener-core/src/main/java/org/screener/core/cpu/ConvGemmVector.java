@@ -144,4 +144,45 @@ final class ConvGemmVector implements ConvGemm {
             m1.sub(m2).sub(m3).intoArray(d, d1 + j);
         }
     }
+
+    @Override public void winogradInW(float[] src, int[] o, float[] dst, int dOff, int ds, int n) {
+        float[] t = tmp(16 * n);
+        for (int b = 0; b < 4; b++) bw4(src, o[b], o[4 + b], o[8 + b], o[12 + b], t, b * n, (4 + b) * n, (8 + b) * n, (12 + b) * n, n);
+        for (int a = 0; a < 4; a++) {
+            int d = dOff + a * 4 * ds;
+            bw4(t, a * 4 * n, (a * 4 + 1) * n, (a * 4 + 2) * n, (a * 4 + 3) * n, dst, d, d + ds, d + 2 * ds, d + 3 * ds, n);
+        }
+    }
+
+    /** B' applied to 4 rows: (r0 - r2, (r1 + r2) / 2, (r2 - r1) / 2, r3 - r1). */
+    private static void bw4(float[] s, int s0, int s1, int s2, int s3, float[] d, int d0, int d1, int d2, int d3, int n) {
+        for (int j = 0; j < n; j += L) {
+            FloatVector r0 = FloatVector.fromArray(S, s, s0 + j), r1 = FloatVector.fromArray(S, s, s1 + j);
+            FloatVector r2 = FloatVector.fromArray(S, s, s2 + j), r3 = FloatVector.fromArray(S, s, s3 + j);
+            r0.sub(r2).intoArray(d, d0 + j);
+            r1.add(r2).mul(0.5f).intoArray(d, d1 + j);
+            r2.sub(r1).mul(0.5f).intoArray(d, d2 + j);
+            r3.sub(r1).intoArray(d, d3 + j);
+        }
+    }
+
+    @Override public void winogradGy(float[] src, int[] o, float[] dst, int dOff, int ds, int n) {
+        float[] t = tmp(8 * n);
+        for (int k = 0; k < 2; k++) g4(src, o[k], o[2 + k], t, k * n, (2 + k) * n, (4 + k) * n, (6 + k) * n, n);
+        for (int a = 0; a < 4; a++) {
+            int d = dOff + a * 4 * ds;
+            g4(t, a * 2 * n, (a * 2 + 1) * n, dst, d, d + ds, d + 2 * ds, d + 3 * ds, n);
+        }
+    }
+
+    /** G' applied to 2 rows: (g0, g0 + g1, g0 - g1, g1). */
+    private static void g4(float[] s, int s0, int s1, float[] d, int d0, int d1, int d2, int d3, int n) {
+        for (int j = 0; j < n; j += L) {
+            FloatVector g0 = FloatVector.fromArray(S, s, s0 + j), g1 = FloatVector.fromArray(S, s, s1 + j);
+            g0.intoArray(d, d0 + j);
+            g0.add(g1).intoArray(d, d1 + j);
+            g0.sub(g1).intoArray(d, d2 + j);
+            g1.intoArray(d, d3 + j);
+        }
+    }
 }

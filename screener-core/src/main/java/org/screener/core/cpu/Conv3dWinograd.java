@@ -156,7 +156,7 @@ final class Conv3dWinograd {
         int coPad = roundUp(coutG, k.width());
         int Dq = 2 * TD + 2, Hq = 2 * TH + 2, Wq = 2 * TW + 2;
         long cS = (long) cinG * Dq * Hq * TWp;                 // x components
-        long gS = (long) coutG * 2 * TD * 2 * TH * TWp;         // gy components
+        long gS = (long) 2 * TD * 2 * TH * TWp * coPad;         // gy components, channels last [d][h][tile][co]
         if (4 * cS + 4 * gS > Integer.MAX_VALUE - 16)
             throw new IllegalArgumentException("conv3d: volume too large for one Winograd pass " + p);
         float[] buf = Conv3dCpu.scratchVolume((int) (4 * cS + 4 * gS));
@@ -170,7 +170,7 @@ final class Conv3dWinograd {
             for (int g = 0; g < p.groups; g++) {
                 long xOff = (long) (n * p.cin + g * cinG) * inVol, yOff = (long) (n * p.cout + g * coutG) * outVol;
                 // W-axis transforms of every padded x row (B') and every gy row (G', odd sizes padded with zeros)
-                Parallel.forRange(cinG * Dq + coutG * 2 * TD, 2, (lo, hi) -> {
+                Parallel.forRange(cinG * Dq + 2 * TD, 2, (lo, hi) -> {
                     float[] r = new float[Wq + 2];
                     for (int cq = lo; cq < hi; cq++) {
                         if (cq < cinG * Dq) {
@@ -191,19 +191,24 @@ final class Conv3dWinograd {
                                 }
                             }
                         } else {
-                            int cq2 = cq - cinG * Dq, co = cq2 / (2 * TD), od = cq2 % (2 * TD);
+                            // gy rows go channels-last so that the transformed tiles are the GEMM's B rows
+                            int od = cq - cinG * Dq;
                             for (int oh = 0; oh < 2 * TH; oh++) {
-                                int base = gBase + ((co * 2 * TD + od) * 2 * TH + oh) * TWp;
+                                int base = gBase + (od * 2 * TH + oh) * TWp * coPad;
                                 if (od >= OD || oh >= OH) {
-                                    for (int c = 0; c < 4; c++) Arrays.fill(buf, (int) (c * gS + base), (int) (c * gS + base + TWp), 0f);
+                                    for (int c = 0; c < 4; c++)
+                                        Arrays.fill(buf, (int) (c * gS + base), (int) (c * gS + base + TWp * coPad), 0f);
                                     continue;
                                 }
-                                Arrays.fill(r, 0f);
-                                System.arraycopy(gy, (int) (yOff + co * outVol + ((long) od * OH + oh) * OW), r, 0, OW);
                                 int b1 = (int) (base + gS), b2 = (int) (base + 2 * gS), b3 = (int) (base + 3 * gS);
-                                for (int t = 0; t < TW; t++) {
-                                    float g0 = r[2 * t], g1 = r[2 * t + 1];
-                                    buf[base + t] = g0; buf[b1 + t] = g0 + g1; buf[b2 + t] = g0 - g1; buf[b3 + t] = g1;
+                                for (int co = 0; co < coutG; co++) {
+                                    Arrays.fill(r, 0f);
+                                    System.arraycopy(gy, (int) (yOff + co * outVol + ((long) od * OH + oh) * OW), r, 0, OW);
+                                    for (int t = 0; t < TW; t++) {
+                                        float g0 = r[2 * t], g1 = r[2 * t + 1];
+                                        int q = t * coPad + co;
+                                        buf[base + q] = g0; buf[b1 + q] = g0 + g1; buf[b2 + q] = g0 - g1; buf[b3 + q] = g1;
+                                    }
                                 }
                             }
                         }
@@ -211,7 +216,7 @@ final class Conv3dWinograd {
                 });
                 int tOff = g * 64 * cinG * coPad;
                 Parallel.forRange(TD * TH, 1, (lo, hi) -> {
-                    float[] v = new float[64 * cinG * TWp], gv = new float[16 * TWp], gt = new float[64 * TWp * coPad];
+                    float[] v = new float[64 * cinG * TWp], gt = new float[64 * TWp * coPad];
                     float[] part = new float[64 * cinG * coPad];
                     int[] so = new int[16], go = new int[4];
                     for (int t = lo; t < hi; t++) {
@@ -223,18 +228,13 @@ final class Conv3dWinograd {
                                         so[a * 4 + b] = (int) (c * cS + ((long) (ci * Dq + 2 * td + a) * Hq + 2 * th + b) * TWp);
                                 k.winogradInW(buf, so, v, (c * cinG + ci) * TWp, 4 * cinG * TWp, TWp);
                             }
-                        // gy transforms, stored tile-major [e][tile][co] for the GEMM's B operand
-                        for (int co = 0; co < coutG; co++)
-                            for (int c = 0; c < 4; c++) {
-                                for (int i = 0; i < 2; i++)
-                                    for (int kk = 0; kk < 2; kk++)
-                                        go[i * 2 + kk] = (int) (gBase + c * gS + ((long) (co * 2 * TD + 2 * td + i) * 2 * TH + 2 * th + kk) * TWp);
-                                k.winogradGy(buf, go, gv, 0, TWp, TWp);
-                                for (int e16 = 0; e16 < 16; e16++) {
-                                    int dst = ((e16 * 4 + c) * TWp) * coPad + co, src = e16 * TWp;
-                                    for (int tw = 0; tw < TW; tw++) gt[dst + tw * coPad] = gv[src + tw];
-                                }
-                            }
+                        // gy transforms: rows of (tile, co) pairs, already the tile-major B operand
+                        for (int c = 0; c < 4; c++) {
+                            for (int i = 0; i < 2; i++)
+                                for (int kk = 0; kk < 2; kk++)
+                                    go[i * 2 + kk] = (int) (gBase + c * gS + ((long) (2 * td + i) * 2 * TH + 2 * th + kk) * TWp * coPad);
+                            k.winogradGy(buf, go, gt, c * TWp * coPad, 4 * TWp * coPad, TWp * coPad);
+                        }
                         for (int e = 0; e < 64; e++)
                             k.gemm(cinG, coPad, TW, v, e * cinG * TWp, aoff, gt, e * TWp * coPad, boff,
                                     part, e * cinG * coPad, coPad, true);

@@ -8,6 +8,8 @@ import java.util.Arrays;
  * Fast 3D convolution on float arrays (NCDHW), forward and both backward passes, without a full im2col
  * matrix. Everything reduces to the small {@link ConvGemm} tile product on bounded per-thread buffers:
  * <ul>
+ * <li>Winograd F(2×2×2, 3×3×3) ({@link Conv3dWinograd}) for 3×3×3 stride-1 undilated convs with at least 8
+ *     channels per group: forward, backwardData (as a forward conv) and backwardWeight (F(3×3×3, 2×2×2)).</li>
  * <li>"direct" (stride 1 in H and W): B is read straight out of the (zero-padded copy of the) input through
  *     a row-offset table; a tile is a run of output positions of one plane laid out with the padded row
  *     length, so the few wrap-around columns are computed and dropped. 1×1×1 convs need no copy: a plain GEMM.</li>

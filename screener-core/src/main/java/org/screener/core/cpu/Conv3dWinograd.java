@@ -14,13 +14,16 @@ import java.util.Arrays;
 final class Conv3dWinograd {
     private Conv3dWinograd() {}
 
-    /** Kernel 3, stride 1, dilation 1 on every axis, enough channels and tiles per row to fill the GEMM. */
+    /**
+     * Kernel 3, stride 1, dilation 1 on every axis, at least 8 channels per group, and tile rows filling at least
+     * half of the padded GEMM width (below that the direct path wins). -Dscreener.conv.noWinograd=true disables it.
+     */
     static boolean applies(ConvParams p, ConvGemm k) {
         if (Boolean.getBoolean("screener.conv.noWinograd")) return false;
         for (int a = 0; a < 3; a++)
             if (p.kernel[a] != 3 || p.stride[a] != 1 || p.dilation[a] != 1 || p.pad[a] > 2) return false;
         int tw = (p.out[2] + 1) / 2, twp = roundUp(tw, k.width());
-        return p.cin / p.groups >= 8 && p.cout / p.groups >= 8 && 4L * tw >= 3L * twp;
+        return p.cin / p.groups >= 8 && p.cout / p.groups >= 8 && 2L * tw >= twp;
     }
 
     private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }

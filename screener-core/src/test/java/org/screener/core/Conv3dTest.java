@@ -179,6 +179,8 @@ class Conv3dTest {
         // kernel 3, stride 1, >= 8 channels, rows of >= 24 tiles: the Winograd path (odd D, H and W sizes)
         compareWithRef(new ConvParams(1, 8, 9, v(5, 4, 49), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 14);
         compareWithRef(new ConvParams(2, 16, 18, v(4, 3, 50), v(3, 3, 3), v(1, 1, 1), v(0, 2, 1), v(1, 1, 1), 2), 15);
+        // the production channel count: float rounding of the transforms stays within tolerance
+        compareWithRef(new ConvParams(1, 32, 32, v(3, 4, 33), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 16);
     }
 
     @Test

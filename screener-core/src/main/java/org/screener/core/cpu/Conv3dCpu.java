@@ -204,7 +204,10 @@ public final class Conv3dCpu {
      * A zeroed buffer of at least n floats for the padded copy, kept per calling thread between calls (softly)
      * to spare the allocator 30+ MB per call. Only interiors are overwritten, so the borders stay zero.
      */
-    static float[] scratchVolume(int n) {
+    static float[] scratchVolume(int n) { return scratchVolume(n, true); }
+
+    /** As above; with zeroed false the old contents stay (callers that overwrite everything they read). */
+    static float[] scratchVolume(int n, boolean zeroed) {
         java.lang.ref.SoftReference<float[]> ref = SCRATCH.get();
         float[] a = ref == null ? null : ref.get();
         if (a == null || a.length < n || a.length > 2L * n + (1 << 20)) {
@@ -212,7 +215,10 @@ public final class Conv3dCpu {
             SCRATCH.set(new java.lang.ref.SoftReference<>(a));
             return a;
         }
-        Arrays.fill(a, 0f);   // a different geometry used it before
+        if (zeroed) {   // a different geometry used it before
+            float[] z = a;
+            Parallel.forRange(a.length, 1 << 16, (lo, hi) -> Arrays.fill(z, lo, hi, 0f));
+        }
         return a;
     }
 

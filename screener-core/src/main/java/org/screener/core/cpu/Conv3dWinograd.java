@@ -76,7 +76,8 @@ final class Conv3dWinograd {
         if (4 * cS > Integer.MAX_VALUE - 16)
             throw new IllegalArgumentException("conv3d: volume too large for one Winograd pass " + p);
         float[] u = weights(p, w);
-        float[] xw = Conv3dCpu.scratchVolume((int) (4 * cS));
+        // every element the tiles use is rewritten below; stale tail columns only feed dropped outputs
+        float[] xw = Conv3dCpu.scratchVolume((int) (4 * cS), false);
         int[] aoff = new int[coutG], boff = new int[cinG];
         for (int r = 0; r < coutG; r++) aoff[r] = r * cinG;
         for (int r = 0; r < cinG; r++) boff[r] = r * TWp;
@@ -162,7 +163,8 @@ final class Conv3dWinograd {
         long gS = (long) 2 * TD * 2 * TH * TWp * coPad;         // gy components, channels last [d][h][tile][co]
         if (4 * cS + 4 * gS > Integer.MAX_VALUE - 16)
             throw new IllegalArgumentException("conv3d: volume too large for one Winograd pass " + p);
-        float[] buf = Conv3dCpu.scratchVolume((int) (4 * cS + 4 * gS));
+        // every element the GEMMs contract over is rewritten below
+        float[] buf = Conv3dCpu.scratchVolume((int) (4 * cS + 4 * gS), false);
         int gBase = (int) (4 * cS);
         float[] total = new float[p.groups * 64 * cinG * coPad];
         int[] aoff = new int[cinG], boff = new int[TWp];

@@ -24,7 +24,11 @@ import java.util.Random;
 public final class Conv3dQuickBench {
     private Conv3dQuickBench() {}
 
-    /** Medians in milliseconds and the peak heap (MB) of one fwd+bwd pass on top of the live tensors. */
+    /**
+     * Medians in milliseconds; gflops counts the direct-convolution work of the three passes (3 × 2·N·Cout·Cin·k³·V)
+     * over fwd + bwd time, so Winograd shows as a higher rate; peak heap (MB) of one warmed-up fwd+bwd pass
+     * including the live tensors (sum of the heap pools' peaks after a GC).
+     */
     public record Result(double fwdMs, double bwdMs, double gflops, double peakMb) {}
 
     public static Result run(int cin, int cout, int size, int batch, int kernel, int threads, int warmup, int reps) {

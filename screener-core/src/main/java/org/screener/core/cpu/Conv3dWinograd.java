@@ -175,10 +175,11 @@ final class Conv3dWinograd {
             for (int g = 0; g < p.groups; g++) {
                 long xOff = (long) (n * p.cin + g * cinG) * inVol, yOff = (long) (n * p.cout + g * coutG) * outVol;
                 // W-axis transforms of every padded x row (B') and every gy row (G', odd sizes padded with zeros)
-                Parallel.forRange(cinG * Dq + 2 * TD, 2, (lo, hi) -> {
+                // x rows and gy rows in two loops: one range over both would hand all gy rows to one thread
+                Parallel.forRange(cinG * Dq, 2, (lo, hi) -> {
                     float[] r = new float[Wq + 2];
                     for (int cq = lo; cq < hi; cq++) {
-                        if (cq < cinG * Dq) {
+                        {
                             int ci = cq / Dq, dq = cq % Dq, id = dq - pd;
                             for (int hq = 0; hq < Hq; hq++) {
                                 int ih = hq - ph, base = ((ci * Dq + dq) * Hq + hq) * TWp;
@@ -195,9 +196,14 @@ final class Conv3dWinograd {
                                     buf[b2 + t] = 0.5f * (r2 - r1); buf[b3 + t] = r3 - r1;
                                 }
                             }
-                        } else {
+                        }
+                    }
+                });
+                Parallel.forRange(2 * TD, 1, (lo, hi) -> {
+                    float[] r = new float[Wq + 2];
+                    for (int od = lo; od < hi; od++) {
+                        {
                             // gy rows go channels-last so that the transformed tiles are the GEMM's B rows
-                            int od = cq - cinG * Dq;
                             for (int oh = 0; oh < 2 * TH; oh++) {
                                 int base = gBase + (od * 2 * TH + oh) * TWp * coPad;
                                 if (od >= OD || oh >= OH) {

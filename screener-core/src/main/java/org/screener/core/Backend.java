@@ -129,4 +129,54 @@ public interface Backend {
 
     /** gx[n, :, v] += g[i, :] for index[i] = n * V + v (the backward of gatherVoxels; repeated indices add). */
     void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx);
+
+    // ---- normalisation helpers on a contiguous (rows, cols) matrix -------------------------------------
+    // Group/instance/batch/layer norm are built from these three so a backend can fuse each into one or two
+    // passes over memory. The defaults compose the kernels above (correct everywhere, but several passes).
+
+    /** mean[r] = Σ_j x[r,j] / cols and m2[r] = Σ_j (x[r,j] − mean[r])² for each row. */
+    default void rowMoments(Storage x, int rows, int cols, Storage mean, Storage m2) {
+        int[] xs = {rows, cols}, os = {rows, 1};
+        reduceSum(x, xs, mean, os);
+        double[] m = new double[rows];
+        readDouble(mean, 0, m, 0, rows);
+        for (int r = 0; r < rows; r++) m[r] /= cols;
+        writeDouble(mean, 0, m, 0, rows);
+        Storage d = allocate((long) rows * cols);
+        binary(BinaryOp.SUB, x, xs, mean, os, d, xs);
+        binary(BinaryOp.MUL, d, xs, d, xs, d, xs);
+        reduceSum(d, xs, m2, os);
+    }
+
+    /** sum[r] = Σ_j a[r,j] and dot[r] = Σ_j a[r,j]·(b[r,j] − center[r]) for each row (center null: 0). */
+    default void rowDots(Storage a, Storage b, Storage center, int rows, int cols, Storage sum, Storage dot) {
+        int[] xs = {rows, cols}, os = {rows, 1};
+        reduceSum(a, xs, sum, os);
+        Storage t = allocate((long) rows * cols);
+        if (center != null) {
+            binary(BinaryOp.SUB, b, xs, center, os, t, xs);
+            binary(BinaryOp.MUL, a, xs, t, xs, t, xs);
+        } else {
+            binary(BinaryOp.MUL, a, xs, b, xs, t, xs);
+        }
+        reduceSum(t, xs, dot, os);
+    }
+
+    /**
+     * out[r,j] = scaleA[r]·a[r,j] + scaleB[r]·b[r,j] + shift[r]; b/scaleB and shift may be null. out may be a
+     * or b.
+     */
+    default void rowAffine(Storage a, Storage scaleA, Storage b, Storage scaleB, Storage shift, int rows, int cols,
+                           Storage out) {
+        int[] xs = {rows, cols}, os = {rows, 1};
+        Storage t = allocate((long) rows * cols);
+        binary(BinaryOp.MUL, a, xs, scaleA, os, t, xs);
+        if (b != null) {
+            Storage u = allocate((long) rows * cols);
+            binary(BinaryOp.MUL, b, xs, scaleB, os, u, xs);
+            binary(BinaryOp.ADD, t, xs, u, xs, t, xs);
+        }
+        if (shift != null) binary(BinaryOp.ADD, t, xs, shift, os, t, xs);
+        copy(t, 0, out, 0, (long) rows * cols);
+    }
 }

@@ -115,4 +115,18 @@ public final class CpuBackend implements Backend {
     @Override public void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx) {
         IndexCpu.scatterAddVoxels(CpuStorage.of(g), n, c, v, index, CpuStorage.of(gx));
     }
+
+    @Override public void rowMoments(Storage x, int rows, int cols, Storage mean, Storage m2) {
+        NormCpu.rowMoments(CpuStorage.of(x), rows, cols, CpuStorage.of(mean), CpuStorage.of(m2));
+    }
+
+    @Override public void rowDots(Storage a, Storage b, Storage center, int rows, int cols, Storage sum, Storage dot) {
+        NormCpu.rowDots(CpuStorage.of(a), CpuStorage.of(b), CpuStorage.of(center), rows, cols, CpuStorage.of(sum), CpuStorage.of(dot));
+    }
+
+    @Override public void rowAffine(Storage a, Storage scaleA, Storage b, Storage scaleB, Storage shift, int rows, int cols,
+                                    Storage out) {
+        NormCpu.rowAffine(CpuStorage.of(a), CpuStorage.of(scaleA), CpuStorage.of(b), CpuStorage.of(scaleB),
+                CpuStorage.of(shift), rows, cols, CpuStorage.of(out));
+    }
 }

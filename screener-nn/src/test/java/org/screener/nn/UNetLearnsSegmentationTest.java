@@ -48,7 +48,7 @@ class UNetLearnsSegmentationTest {
 
     @Test
     void smallUNetSegmentsSpheres() {
-        UNet3dConfig cfg = new UNet3dConfig(1, new int[]{8, 16}, new int[]{1, 1}, 2);
+        UNet3dConfig cfg = UNet3dConfig.cpuSmall().withOutChannels(2);
         UNet3d net = new UNet3d(cfg, new Random(1));
         AdamW opt = new AdamW(net.namedParameters(), 3e-3, 0.9, 0.999, 1e-8, 1e-4);
         int steps = 60, bs = 2;

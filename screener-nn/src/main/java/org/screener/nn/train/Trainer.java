@@ -57,6 +57,7 @@ public final class Trainer {
 
     private long step; // steps done
     private boolean resumed;
+    private volatile boolean stopRequested;
     /** Test hook: called with a file name just before it is written into a checkpoint. */
     interface WriteHook { void before(Path file) throws IOException; }
     WriteHook writeHook = f -> {};
@@ -106,12 +107,24 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Asks the loop to stop after the current step; it then writes a checkpoint of that step, so nothing is
+     * lost (safe to call from another thread, e.g. a shutdown hook, or from the step function).
+     */
+    public void requestStop() { stopRequested = true; }
+
     /** Steps done so far. */
     public long step() { return step; }
 
     public long totalSteps() { return totalSteps; }
 
     public Path dir() { return checkpoints.root; }
+
+    public Module model() { return model; }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    StepFunction stepFunction() { return stepFn; }
 
     /** The Random a step draws from: depends on (seed, step) only. */
     public static Random stepRandom(long seed, long step) {
@@ -157,8 +170,12 @@ public final class Trainer {
         return step = s.step;
     }
 
-    /** Runs the remaining steps. Without a prior {@link #resume()} the directory must hold no checkpoint. */
-    public void run() throws Exception {
+    /**
+     * Runs the remaining steps. Without a prior {@link #resume()} the directory must hold no checkpoint.
+     * Returns true when all totalSteps are done, false after {@link #requestStop()}.
+     */
+    public boolean run() throws Exception {
+        stopRequested = false;
         if (!resumed) {
             Optional<CheckpointDir.Entry> old = checkpoints.newest();
             if (old.isPresent())
@@ -189,9 +206,11 @@ public final class Trainer {
                 step = s + 1;
                 log.append(step, lr, logged);
                 progress.update(step, losses, lr);
-                if (step % checkpointEvery == 0 || step == totalSteps) saveCheckpoint();
+                if (step % checkpointEvery == 0 || step == totalSteps || stopRequested) saveCheckpoint();
+                if (stopRequested && step < totalSteps) return false;
             }
         }
+        return true;
     }
 
     /** Writes the checkpoint of the current step (weights, optimizer, then state) and prunes old ones. */

@@ -129,6 +129,39 @@ class TrainerTest {
         assertEquals(List.of("step-000000015", "step-000000020"), stepDirs(b));
     }
 
+    /** A requested stop checkpoints the step it stopped at; resuming from there still matches the uninterrupted run. */
+    @Test
+    void requestedStopCheckpointsAndResumesExactly(@TempDir Path tmp) throws Exception {
+        Linear ref = linear(1);
+        Trainer tr = linearRun(tmp.resolve("ref"), ref, -1);
+        tr.resume();
+        assertTrue(tr.run());
+
+        Path dir = tmp.resolve("stop");
+        Trainer[] holder = new Trainer[1];
+        Linear m = linear(1);
+        Trainer inner = linearRun(dir, m, -1);
+        // wrap the step function's trainer: stop during the 13th step
+        Trainer t = new Trainer(m, inner.optimizer(), (step, rnd) -> {
+            Map<String, Double> r = inner.stepFunction().step(step, rnd);
+            if (step == 12) holder[0].requestStop();
+            return r;
+        }, TOTAL, dir).seed(SEED).config(CONFIG).schedule(LrSchedule.warmupCosine(0.1, 3, TOTAL, 1e-3)).clipGradNorm(2.0)
+                .checkpointEvery(5).keepLast(2).progress(0, 0, null);
+        holder[0] = t;
+        t.resume();
+        assertFalse(t.run());
+        assertEquals(13, t.step());
+        assertEquals(List.of("step-000000010", "step-000000013"), stepDirs(dir));
+
+        Linear m2 = linear(3);
+        Trainer t2 = linearRun(dir, m2, -1);
+        assertEquals(13, t2.resume());
+        assertTrue(t2.run());
+        assertSameWeights(weights(ref), weights(m2));
+        assertEquals(Files.readString(tmp.resolve("ref").resolve(Trainer.LOSSES)), Files.readString(dir.resolve(Trainer.LOSSES)));
+    }
+
     @Test
     void stepRandomDependsOnSeedAndStepOnly() {
         assertEquals(Trainer.stepRandom(3, 17).nextLong(), Trainer.stepRandom(3, 17).nextLong());

@@ -6,7 +6,11 @@ import org.screener.core.Tensor;
 import org.screener.core.ops.Linalg;
 import org.screener.core.ops.Losses;
 import org.screener.nn.Module;
+import org.screener.core.Backends;
+import org.screener.nn.layers.BatchNorm;
+import org.screener.nn.layers.Conv3d;
 import org.screener.nn.layers.Linear;
+import org.screener.nn.layers.Sequential;
 import org.screener.nn.optim.AdamW;
 import org.screener.nn.optim.LrSchedule;
 import org.screener.nn.optim.Optimizer;
@@ -160,6 +164,40 @@ class TrainerTest {
         assertTrue(t2.run());
         assertSameWeights(weights(ref), weights(m2));
         assertEquals(Files.readString(tmp.resolve("ref").resolve(Trainer.LOSSES)), Files.readString(dir.resolve(Trainer.LOSSES)));
+    }
+
+    /** Conv3d + BatchNorm: buffers (running statistics) are checkpointed and restored too. */
+    static Trainer convRun(Path dir, long initSeed, long failAt) {
+        Random init = new Random(initSeed);
+        Sequential net = new Sequential(new Conv3d(1, 2, 3, 1, 1, true, init), new BatchNorm(2));
+        Optimizer opt = new AdamW(net.namedParameters(), 0.05, 0.9, 0.999, 1e-8, 0);
+        StepFunction fn = (step, rnd) -> {
+            Tensor x = Tensor.randn(Backends.getDefault(), rnd, 1f, 2, 1, 3, 5, 4);
+            Tensor loss = Losses.mse(net.forward(x), x.mul(2f).add(1f).add(Tensor.zeros(2, 2, 3, 5, 4)));
+            loss.backward();
+            if (step == failAt) throw new Interrupted(step);
+            return Map.of("loss", loss.itemDouble());
+        };
+        return new Trainer(net, opt, fn, 8, dir).seed(SEED).config("conv").checkpointEvery(4).progress(0, 0, null);
+    }
+
+    @Test
+    void convWithBatchNormResumesExactly(@TempDir Path tmp) throws Exception {
+        Trainer a = convRun(tmp.resolve("a"), 1, -1);
+        a.resume();
+        a.run();
+        Map<String, float[]> expected = weights(a.model());
+        float[] rm = expected.get("1.running_mean");
+        assertTrue(rm != null && rm[0] != 0f, "running statistics should have moved: " + expected.keySet());
+
+        Trainer b = convRun(tmp.resolve("b"), 1, 5);
+        b.resume();
+        assertThrows(Interrupted.class, b::run);
+        Trainer b2 = convRun(tmp.resolve("b"), 2, -1);
+        assertEquals(4, b2.resume());
+        b2.run();
+        assertSameWeights(expected, weights(b2.model()));
+        assertEquals(Files.readString(tmp.resolve("a").resolve(Trainer.LOSSES)), Files.readString(tmp.resolve("b").resolve(Trainer.LOSSES)));
     }
 
     @Test

@@ -31,13 +31,14 @@ class SlidingWindowTest {
     void identityReturnsInputForAwkwardSizesAndOverlaps() {
         int[] dims = {37, 50, 23};
         float[] vol = random(37 * 50 * 23, 1);
-        // Equal to the input up to float rounding of the weighted sum (within 2 ulps).
+        // Equal to the input up to float rounding of the weighted float sum (up to 5³ patches overlap at
+        // 0.8; worst seen 1.1e-6 relative). A misplaced patch would give O(1) errors on this random input.
         for (double overlap : new double[]{0, 0.25, 0.5, 0.8}) {
             for (int batch : new int[]{1, 3}) {
                 var res = SlidingWindow.run(vol, dims, IDENTITY,
                         new SlidingWindow.Options().patch(16, 16, 16).overlap(overlap).batchSize(batch));
                 assertEquals(1, res.channels());
-                assertClose(vol, res.data(), 2.5e-7);
+                assertClose(vol, res.data(), 4e-6);
             }
         }
     }
@@ -52,7 +53,7 @@ class SlidingWindowTest {
                 for (int[] o : off) seen.add(o.clone());
                 return p;
             }, new SlidingWindow.Options().patch(8, 16, 12).pad(mode, -3f));
-            assertClose(vol, res.data(), 2.5e-7);
+            assertClose(vol, res.data(), 4e-6);
             // Symmetric padding: D 5 -> 8 puts 1 voxel before, W 7 -> 12 puts 2 before.
             for (int[] o : seen) {
                 assertEquals(-1, o[0]);

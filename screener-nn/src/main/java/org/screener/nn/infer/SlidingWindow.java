@@ -93,23 +93,20 @@ public final class SlidingWindow {
 
     /**
      * Gaussian importance map of a patch, (pd·ph·pw) row-major: the product over axes of
-     * {@code exp(-(i - (p-1)/2)² / (2 (sigmaScale·p)²))}, scaled to maximum 1 and clamped below at 1e-3 like
-     * MONAI's {@code compute_importance_map} (so patch borders still count where only they cover a voxel).
-     * MONAI builds the same Gaussian with a discrete filter centred at {@code p/2}; here the centre is exact,
-     * which keeps the map symmetric.
+     * {@code exp(-(i - (p-1)/2)² / (2 (sigmaScale·p)²))}, clamped below at 1e-3, as in MONAI's
+     * {@code compute_importance_map(mode="gaussian")} (the centre lies between voxels for even sizes, so the peak
+     * is then slightly below 1; the clamp keeps patch borders counting where only they cover a voxel).
      */
     public static float[] importanceMap(int[] patch, double sigmaScale) {
         double[][] g = new double[3][];
         for (int a = 0; a < 3; a++) {
             int p = patch[a];
-            double c = (p - 1) / 2.0, sigma = sigmaScale * p, max = 0;
+            double c = (p - 1) / 2.0, sigma = sigmaScale * p;
             g[a] = new double[p];
             for (int i = 0; i < p; i++) {
                 double t = (i - c) / sigma;
                 g[a][i] = Math.exp(-0.5 * t * t);
-                max = Math.max(max, g[a][i]);
             }
-            for (int i = 0; i < p; i++) g[a][i] /= max;
         }
         float[] m = new float[patch[0] * patch[1] * patch[2]];
         int k = 0;

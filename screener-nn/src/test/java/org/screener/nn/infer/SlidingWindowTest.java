@@ -138,18 +138,13 @@ class SlidingWindowTest {
         int[] p = {6, 9, 4};
         double s = 0.125;
         float[] m = SlidingWindow.importanceMap(p, s);
-        // Direct 3D formula: exp(-|v - c|^2_sigma / 2), normalised by its value nearest the centre, clamped.
-        double peak = 1;
-        for (int a = 0; a < 3; a++) {
-            double d = (p[a] % 2 == 0) ? 0.5 / (s * p[a]) : 0;
-            peak *= Math.exp(-0.5 * d * d);
-        }
+        // Direct 3D formula: exp(-|v - c|^2_sigma / 2) around the exact centre c, clamped at 1e-3 (MONAI).
         int k = 0;
         for (int z = 0; z < p[0]; z++)
             for (int y = 0; y < p[1]; y++)
                 for (int x = 0; x < p[2]; x++) {
                     double q = sq((z - 2.5) / (s * 6)) + sq((y - 4.0) / (s * 9)) + sq((x - 1.5) / (s * 4));
-                    double want = Math.max(Math.exp(-0.5 * q) / peak, 1e-3);
+                    double want = Math.max(Math.exp(-0.5 * q), 1e-3);
                     assertEquals(want, m[k++], 1e-6 * want + 1e-9, "at " + z + "," + y + "," + x);
                 }
     }
@@ -176,11 +171,9 @@ class SlidingWindowTest {
         var res = SlidingWindow.run(new float[6], dims, (patches, off) ->
                         Tensor.full(patches.backend(), off[0][2] == 0 ? 10f : 20f, 1, 1, 1, 1, 4),
                 new SlidingWindow.Options().patch(1, 1, 4).overlap(0.5));
-        // Patches start at 0 and 2; 1D weights w(i) = exp(-(i-1.5)^2/(2 sigma^2)), max-normalised, >= 1e-3.
+        // Patches start at 0 and 2; 1D weights w(i) = exp(-(i-1.5)^2/(2 sigma^2)) (>= 1e-3, times 1 for D, H).
         double[] w = new double[4];
-        double max = 0;
-        for (int i = 0; i < 4; i++) { w[i] = Math.exp(-sq(i - 1.5) / (2 * sigma * sigma)); max = Math.max(max, w[i]); }
-        for (int i = 0; i < 4; i++) w[i] = Math.max(w[i] / max, 1e-3);
+        for (int i = 0; i < 4; i++) w[i] = Math.max(Math.exp(-sq(i - 1.5) / (2 * sigma * sigma)), 1e-3);
         double[] want = {10, 10, (10 * w[2] + 20 * w[0]) / (w[2] + w[0]), (10 * w[3] + 20 * w[1]) / (w[3] + w[1]), 20, 20};
         for (int i = 0; i < 6; i++) assertEquals(want[i], res.data()[i], 1e-5, "x=" + i);
         assertNotEquals(15.0, want[2], 0.5); // the Gaussian weights make the blend asymmetric, not a plain mean

@@ -142,7 +142,10 @@ public final class DensityKernels implements AutoCloseable {
     /** A grow-only buffer for dW partials; reuse is safe because every launch goes to the same (default) stream. */
     private CUdeviceptr scratch(long floats) {
         if (scratchFloats < floats) {
-            if (scratch != null) free(scratch);
+            if (scratch != null) {
+                synchronize();   // a kernel still queued may read the old buffer
+                free(scratch);
+            }
             scratch = alloc(floats);
             scratchFloats = floats;
         }
@@ -274,6 +277,7 @@ public final class DensityKernels implements AutoCloseable {
 
     private static void matmulDims(String op, int n, int p, int d, int v) {
         dims(op, n, d, v);
+        if (n > 65535) throw new IllegalArgumentException("DensityKernels." + op + ": batch N=" + n + " exceeds the grid's y limit 65535");
         if (p <= 0 || p > MAX_MATMUL_CHANNELS || d > MAX_MATMUL_CHANNELS)
             throw new IllegalArgumentException("DensityKernels." + op + ": W must be (p, d) with 1 <= p, d <= "
                     + MAX_MATMUL_CHANNELS + ", got (" + p + ", " + d + ")");

@@ -1,6 +1,6 @@
 // Glow's affine coupling step, per voxel, layout (N, C, V) channel-major per voxel.
 // y (N, d, V) splits into ya = channels [0, da) (passed through) and yb = [da, d), da = d/2, db = d - da.
-// h (N, 2*db, V) is the coupling net's output: shift = h[:, 0:db], logit = h[:, db:2db].
+// h (N, 2*db, V) is the coupling net's output: logit = h[:, 0:db], shift = h[:, db:2db] (as in screener-nn's Glow).
 //   out_a = ya; out_b = (yb + shift) * sigmoid(logit + 2); logdet[n,v] = sum_c log sigmoid(logit_c + 2)
 // CPU reference: org.screener.cuda.ref.AffineCouplingRef.
 
@@ -25,7 +25,7 @@ extern "C" __global__ void affine_coupling_forward(const float* __restrict__ y, 
     for (int c = 0; c < da; c++) op[(long long)c * v] = yp[(long long)c * v];
     float ld = 0.f;
     for (int c = 0; c < db; c++) {
-        float shift = hp[(long long)c * v], t = hp[(long long)(db + c) * v] + 2.f;
+        float t = hp[(long long)c * v] + 2.f, shift = hp[(long long)(db + c) * v];
         op[(long long)(da + c) * v] = (yp[(long long)(da + c) * v] + shift) * sigmoidf(t);
         ld += log_sigmoid(t);
     }
@@ -48,7 +48,7 @@ extern "C" __global__ void affine_coupling_backward(const float* __restrict__ y,
     float gl = gld[idx];
     for (int c = 0; c < da; c++) dy[yo + (long long)c * v] = gout[yo + (long long)c * v];
     for (int c = 0; c < db; c++) {
-        long long ky = yo + (long long)(da + c) * v, ks = ho + (long long)c * v, kt = ho + (long long)(db + c) * v;
+        long long ky = yo + (long long)(da + c) * v, kt = ho + (long long)c * v, ks = ho + (long long)(db + c) * v;
         float shift = h[ks], sig = sigmoidf(h[kt] + 2.f), go = gout[ky];
         float gs = go * sig;
         dy[ky] = gs;

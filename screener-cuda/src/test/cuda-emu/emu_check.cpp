@@ -83,7 +83,7 @@ static void coupling(int n, int d, int v) {
             for (int c = 0; c < da; c++) { size_t k = ((size_t)b * d + c) * v + s; ro[k] = y[k]; rdy[k] = go[k]; }
             double acc = 0;
             for (int c = 0; c < db; c++) {
-                size_t ky = ((size_t)b * d + da + c) * v + s, ks = ((size_t)b * hc + c) * v + s, kt = ((size_t)b * hc + db + c) * v + s;
+                size_t ky = ((size_t)b * d + da + c) * v + s, kt = ((size_t)b * hc + c) * v + s, ks = ((size_t)b * hc + db + c) * v + s;
                 double sg = sig(h[kt] + 2.0);
                 ro[ky] = ((double)y[ky] + h[ks]) * sg;
                 acc += std::log(sg);

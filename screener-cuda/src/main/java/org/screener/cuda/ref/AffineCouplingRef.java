@@ -3,7 +3,7 @@ package org.screener.cuda.ref;
 /**
  * Double-precision reference of the {@code affine_coupling} kernels (Glow's affine coupling, per voxel).
  * y (N, d, V) splits into ya = channels [0, da) and yb = [da, d) with da = d/2, db = d − da; the net output
- * h (N, 2·db, V) holds shift = h[:, 0:db] and logit = h[:, db:2db]. out = (ya, (yb + shift)·σ(logit + 2)),
+ * h (N, 2·db, V) holds logit = h[:, 0:db] and shift = h[:, db:2db] (the layout of screener-nn's Glow coupling). out = (ya, (yb + shift)·σ(logit + 2)),
  * logdet (N, V) = Σ_c log σ(logit_c + 2).
  */
 public final class AffineCouplingRef {
@@ -20,7 +20,7 @@ public final class AffineCouplingRef {
                 double acc = 0;
                 for (int c = 0; c < db; c++) {
                     int ky = (b * d + da + c) * v + s;
-                    double shift = h[(b * 2 * db + c) * v + s], t = h[(b * 2 * db + db + c) * v + s] + 2;
+                    double t = h[(b * 2 * db + c) * v + s] + 2, shift = h[(b * 2 * db + db + c) * v + s];
                     out[ky] = (y[ky] + shift) * sigmoid(t);
                     acc += logSigmoid(t);
                 }
@@ -40,7 +40,7 @@ public final class AffineCouplingRef {
             for (int s = 0; s < v; s++) {
                 for (int c = 0; c < da; c++) dy[(b * d + c) * v + s] = gout[(b * d + c) * v + s];
                 for (int c = 0; c < db; c++) {
-                    int ky = (b * d + da + c) * v + s, ks = (b * 2 * db + c) * v + s, kt = (b * 2 * db + db + c) * v + s;
+                    int ky = (b * d + da + c) * v + s, kt = (b * 2 * db + c) * v + s, ks = (b * 2 * db + db + c) * v + s;
                     double sig = sigmoid(h[kt] + 2), go = gout[ky];
                     dy[ky] = go * sig;
                     dh[ks] = go * sig;

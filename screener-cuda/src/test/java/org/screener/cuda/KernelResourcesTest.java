@@ -38,6 +38,17 @@ class KernelResourcesTest {
     }
 
     @Test
+    void openWithoutADeviceNamesTheReason() {
+        String why = CudaProvider.probeDevice();
+        if (why == null) {
+            System.err.println("KernelResourcesTest: a CUDA device is present; DensityKernelsGpuTest covers open()");
+            return;
+        }
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, DensityKernels::open);
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
     void fatbinsExistAndNameTheEntries() {
         for (String m : DensityKernels.MODULES) {
             byte[] fat = DensityKernels.resource(m + ".fatbin");

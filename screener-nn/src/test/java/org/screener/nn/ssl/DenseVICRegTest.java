@@ -78,6 +78,6 @@ class DenseVICRegTest {
     @Test void rejectsMismatchedViews() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> DenseVICReg.loss(Tensor.zeros(5, 3), Tensor.zeros(5, 4)));
-        assertEquals(true, e.getMessage().contains("[5, 3]") || e.getMessage().contains("(5, 3)") || e.getMessage().contains("5"));
+        assertEquals(true, e.getMessage().startsWith("DenseVICReg"), e.getMessage());
     }
 }

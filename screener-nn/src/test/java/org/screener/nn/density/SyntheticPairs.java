@@ -34,7 +34,6 @@ final class SyntheticPairs {
         for (int s = 0; s < steps; s++) {
             m.loss(train[0], cTrain).backward();
             opt.step();
-            if (s % 25 == 0 && System.getenv("SYNTH_DEBUG") != null) System.err.println(s + " " + m.loss(train[0], cTrain).itemDouble() + " " + m.loss(test[0], cTest).itemDouble());
         }
         try (Autograd.Scope s = Autograd.noGrad()) { return m.loss(test[0], cTest).itemDouble(); }
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./screener}. Bad input ends with exit code 2 and a one-line message, never a stack trace. */
 @Command(name = "screener", mixinStandardHelpOptions = true, version = "screener 0.1.0",
         description = "Unsupervised pathology segmentation in 3D CT.",
-        subcommands = {BenchCommand.class, InfoCommand.class, SynthCommand.class})
+        subcommands = {BenchCommand.class, InfoCommand.class, SynthCommand.class, EvaluateCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 
@@ -14,8 +14,17 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /** Every subcommand answers --help and --version, without each having to declare it. */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().mixinStandardHelpOptions(true);
+            addHelpOptions(sub);
+        }
+    }
+
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        addHelpOptions(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof IllegalStateException) {

@@ -4,6 +4,9 @@ import org.screener.core.Backend;
 import org.screener.core.Shape;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
 
 /** Matrix products and small-matrix linear algebra. */
 public final class Linalg {
@@ -39,5 +42,135 @@ public final class Linalg {
             }
             return new Tensor[]{ga, gb};
         });
+    }
+
+    /** Batched product: a (B,M,K) · b (B,K,N) -> (B,M,N), one backend gemm per batch item. */
+    public static Tensor bmm(Tensor a, Tensor b) {
+        Backend be = Elementwise.sameBackend("bmm", a, b);
+        if (a.rank() != 3 || b.rank() != 3 || a.dim(0) != b.dim(0) || a.dim(2) != b.dim(1))
+            throw new IllegalArgumentException("bmm: needs (B,M,K) and (B,K,N), got " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+        int bs = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(2);
+        long sa = (long) m * k, sb = (long) k * n, sc = (long) m * n;
+        Tensor c = Tensor.empty(be, bs, m, n);
+        for (int i = 0; i < bs; i++)
+            be.gemm(false, false, m, n, k, 1f, a.storage(), i * sa, k, b.storage(), i * sb, n, 0f, c.storage(), i * sc, n);
+        return Autograd.record(c, "bmm", new Tensor[]{a, b}, g -> {
+            Tensor ga = null, gb = null;
+            if (a.requiresGrad()) {
+                ga = Tensor.empty(be, a.shape());
+                for (int i = 0; i < bs; i++)   // dA = g · B^T
+                    be.gemm(false, true, m, k, n, 1f, g.storage(), i * sc, n, b.storage(), i * sb, n, 0f, ga.storage(), i * sa, k);
+            }
+            if (b.requiresGrad()) {
+                gb = Tensor.empty(be, b.shape());
+                for (int i = 0; i < bs; i++)   // dB = A^T · g
+                    be.gemm(true, false, k, n, m, 1f, a.storage(), i * sa, k, g.storage(), i * sc, n, 0f, gb.storage(), i * sb, n);
+            }
+            return new Tensor[]{ga, gb};
+        });
+    }
+
+    /** Inverse of a square matrix, computed in double with EJML. Backward: dA = -A^-T · g · A^-T. */
+    public static Tensor inverse(Tensor a) {
+        int d = square("inverse", a);
+        Backend be = a.backend();
+        DMatrixRMaj inv = invert("inverse", a, toEjml(a, d));
+        Tensor y = Tensor.ofDouble(be, inv.data, d, d);
+        return Autograd.record(y, "inverse", new Tensor[]{a}, g -> {
+            Tensor t = Tensor.empty(be, d, d), ga = Tensor.empty(be, d, d);
+            be.gemm(false, true, d, d, d, 1f, g.storage(), 0, d, y.storage(), 0, d, 0f, t.storage(), 0, d);
+            be.gemm(true, false, d, d, d, -1f, y.storage(), 0, d, t.storage(), 0, d, 0f, ga.storage(), 0, d);
+            return new Tensor[]{ga};
+        });
+    }
+
+    /**
+     * log|det a| of a square matrix as a scalar, from an LU decomposition in double (EJML), so it neither
+     * overflows nor loses the small factors. Backward: dA = g · A^-T.
+     */
+    public static Tensor logAbsDet(Tensor a) {
+        int d = square("logAbsDet", a);
+        Backend be = a.backend();
+        DMatrixRMaj am = toEjml(a, d);
+        DMatrixRMaj f = luFactors("logAbsDet", a, am);
+        double s = 0;
+        for (int i = 0; i < d; i++) s += Math.log(Math.abs(f.get(i, i)));
+        Tensor y = Tensor.ofDouble(be, new double[]{s});
+        return Autograd.record(y, "logAbsDet", new Tensor[]{a}, g -> {
+            DMatrixRMaj inv = invert("logAbsDet backward", a, am);
+            double gs = g.itemDouble();
+            double[] ga = new double[d * d];
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++) ga[i * d + j] = gs * inv.get(j, i);
+            return new Tensor[]{Tensor.ofDouble(be, ga, d, d)};
+        });
+    }
+
+    /**
+     * Glow's invertible 1×1×1 convolution: y[n,:,v] = w · x[n,:,v] for w (p,d) and x (N,d,spatial...) of rank
+     * 2 to 5; y is (N,p,spatial...). One gemm per batch item over all voxels.
+     */
+    public static Tensor perVoxelMatmul(Tensor w, Tensor x) {
+        Backend be = Elementwise.sameBackend("perVoxelMatmul", w, x);
+        if (w.rank() != 2 || w.numel() == 0 || x.rank() < 2 || x.dim(1) != w.dim(1))
+            throw new IllegalArgumentException("perVoxelMatmul: needs w (p,d) and x (N,d,...), got " + Shape.str(w.shape())
+                    + " and " + Shape.str(x.shape()));
+        int p = w.dim(0), d = w.dim(1), nb = x.dim(0);
+        long per = (long) nb * d, vl = per == 0 ? 0 : x.numel() / per;
+        if (vl > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("perVoxelMatmul: " + vl + " voxels per item exceed an int: " + Shape.str(x.shape()));
+        int v = (int) vl, ld = Math.max(1, v);   // ld >= 1 even for zero voxels, as gemm requires
+        int[] ys = x.shape();
+        ys[1] = p;
+        Tensor y = Tensor.empty(be, ys);
+        for (int i = 0; i < nb; i++)
+            be.gemm(false, false, p, v, d, 1f, w.storage(), 0, d, x.storage(), (long) i * d * v, ld, 0f, y.storage(), (long) i * p * v, ld);
+        return Autograd.record(y, "perVoxelMatmul", new Tensor[]{w, x}, g -> {
+            Tensor gw = null, gx = null;
+            if (w.requiresGrad()) {     // dW = sum_n g_n · x_n^T
+                gw = Tensor.empty(be, p, d);
+                for (int i = 0; i < nb; i++)
+                    be.gemm(false, true, p, d, v, 1f, g.storage(), (long) i * p * v, ld, x.storage(), (long) i * d * v, ld,
+                            i == 0 ? 0f : 1f, gw.storage(), 0, d);
+            }
+            if (x.requiresGrad()) {     // dx_n = W^T · g_n
+                gx = Tensor.empty(be, x.shape());
+                for (int i = 0; i < nb; i++)
+                    be.gemm(true, false, d, v, p, 1f, w.storage(), 0, d, g.storage(), (long) i * p * v, ld, 0f, gx.storage(), (long) i * d * v, ld);
+            }
+            return new Tensor[]{gw, gx};
+        });
+    }
+
+    private static int square(String op, Tensor a) {
+        if (a.rank() != 2 || a.dim(0) != a.dim(1) || a.dim(0) == 0)
+            throw new IllegalArgumentException(op + ": needs a non-empty square matrix, got " + Shape.str(a.shape()));
+        return a.dim(0);
+    }
+
+    /** The packed L and U factors of a pivoted LU decomposition; throws if a pivot is exactly zero. */
+    private static DMatrixRMaj luFactors(String op, Tensor a, DMatrixRMaj am) {
+        LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();
+        if (!lu.decompose(am.copy()))
+            throw new IllegalArgumentException(op + ": LU decomposition of " + Shape.str(a.shape()) + " failed");
+        DMatrixRMaj f = lu.getLU();
+        for (int i = 0; i < f.numRows; i++)
+            if (f.get(i, i) == 0 || !Double.isFinite(f.get(i, i)))
+                throw new IllegalArgumentException(op + ": matrix " + Shape.str(a.shape()) + " is singular");
+        return f;
+    }
+
+    /** EJML's small-matrix inverse does not report singularity, so check the LU pivots and the result. */
+    private static DMatrixRMaj invert(String op, Tensor a, DMatrixRMaj am) {
+        luFactors(op, a, am);
+        DMatrixRMaj inv = new DMatrixRMaj(am.numRows, am.numCols);
+        boolean ok = CommonOps_DDRM.invert(am.copy(), inv);
+        for (double v : inv.data) ok &= Double.isFinite(v);
+        if (!ok) throw new IllegalArgumentException(op + ": matrix " + Shape.str(a.shape()) + " is singular");
+        return inv;
+    }
+
+    private static DMatrixRMaj toEjml(Tensor a, int d) {
+        return DMatrixRMaj.wrap(d, d, a.toDoubleArray());
     }
 }

@@ -1,8 +1,10 @@
 package org.screener.core.ops;
 
+import org.screener.core.Backend;
 import org.screener.core.BinaryOp;
 import org.screener.core.Shape;
 import org.screener.core.Tensor;
+import org.screener.core.UnaryOp;
 import org.screener.core.autograd.Autograd;
 
 /** Sum, mean, variance, max, logsumexp and softmax over any axes. Axes given are reduced and dropped. */
@@ -37,5 +39,133 @@ public final class Reductions {
         int[] norm = new int[axes.length];
         for (int i = 0; i < axes.length; i++) norm[i] = Shape.axis("reduce", axes[i], xShape.length);
         return Shapes.reshape(kept, Shape.squeeze(ks, norm));
+    }
+
+    // ---- variance ------------------------------------------------------------------------------------
+
+    /** Variance over axes (all if none), dropping them; unbiased divides by count - 1 (Bessel). */
+    public static Tensor var(Tensor x, boolean unbiased, int... axes) {
+        return squeezeTo(varKeep(x, unbiased, axes), x.shape(), axes);
+    }
+
+    public static Tensor varKeep(Tensor x, boolean unbiased, int... axes) {
+        long count = x.numel() / Shape.numel(Shape.reduced("var", x.shape(), axes));
+        long dof = unbiased ? count - 1 : count;
+        if (dof <= 0)
+            throw new IllegalArgumentException("var: " + (unbiased ? "unbiased " : "") + "variance over " + count
+                    + " element(s) per slot of shape " + Shape.str(x.shape()));
+        Tensor d = Elementwise.sub(x, meanKeep(x, axes));
+        return Elementwise.mulScalar(sumKeep(Elementwise.square(d), axes), (float) (1.0 / dof));
+    }
+
+    // ---- max -----------------------------------------------------------------------------------------
+
+    /** Max over axes (all if none), dropping them. The gradient goes to the first maximum (row-major order). */
+    public static Tensor max(Tensor x, int... axes) { return squeezeTo(maxKeep(x, axes), x.shape(), axes); }
+
+    public static Tensor maxKeep(Tensor x, int... axes) {
+        int[] xs = x.shape();
+        int[] ks = Shape.reduced("max", xs, axes);
+        if (x.numel() == 0) throw new IllegalArgumentException("max: empty tensor of shape " + Shape.str(xs));
+        Tensor out = reduceRaw(true, x, ks);
+        return Autograd.record(out, "max", new Tensor[]{x}, g -> new Tensor[]{
+                Elementwise.binaryRaw(BinaryOp.MUL, firstMaxMask(x, out, ks), g)});
+    }
+
+    /** Largest reduced-slot size for which the first-argmax rank fits exactly in a float. */
+    static final long EXACT_FLOAT_INT = 1L << 24;
+
+    /**
+     * 1 at the first position (row-major within each reduced slot) where x equals its slot's max, else 0.
+     * Built from backend kernels only: equality is pow(0, |x - max|), which is exactly 1 for a zero
+     * difference and exactly 0 for any positive one (even subnormal). Among ties, the first is the one with
+     * the largest host-made rank K - i, found by a second max. Slots above 2^24 elements (ranks no longer
+     * exact in float) share the gradient equally among ties instead.
+     */
+    static Tensor firstMaxMask(Tensor x, Tensor maxKeep, int[] ks) {
+        Backend be = x.backend();
+        int[] xs = x.shape();
+        Tensor zero = Tensor.scalar(be, 0f);
+        Tensor eq = equalMask(zero, x, maxKeep);
+        long k = x.numel() / maxKeep.numel();
+        if (k == 1) return eq;
+        if (k > EXACT_FLOAT_INT) {
+            Tensor cnt = reduceRaw(false, eq, ks);
+            return Elementwise.binaryRaw(BinaryOp.DIV, eq, cnt);
+        }
+        // rank tensor: reduced axes full, kept axes 1; value K - (row-major index)
+        int[] rs = new int[xs.length];
+        for (int d = 0; d < xs.length; d++) rs[d] = ks[d] == 1 ? xs[d] : 1;
+        float[] rank = new float[(int) k];
+        for (int i = 0; i < rank.length; i++) rank[i] = (float) (k - i);
+        Tensor w = Elementwise.binaryRaw(BinaryOp.MUL, eq, Tensor.of(be, rank, rs));
+        return equalMask(zero, w, reduceRaw(true, w, ks));
+    }
+
+    /** pow(0, |a - b|): 1 where a == b, 0 elsewhere (broadcasting). */
+    private static Tensor equalMask(Tensor zero, Tensor a, Tensor b) {
+        Tensor absd = Elementwise.unaryRaw(UnaryOp.ABS, Elementwise.binaryRaw(BinaryOp.SUB, a, b), 0, 0);
+        return Elementwise.binaryRaw(BinaryOp.POW, zero, absd);
+    }
+
+    static Tensor reduceRaw(boolean max, Tensor x, int[] keepShape) {
+        Tensor out = Tensor.empty(x.backend(), keepShape);
+        if (max) x.backend().reduceMax(x.storage(), x.shape(), out.storage(), keepShape);
+        else x.backend().reduceSum(x.storage(), x.shape(), out.storage(), keepShape);
+        return out;
+    }
+
+    // ---- logsumexp and softmax -------------------------------------------------------------------------
+
+    /** The slot max, finite so that x - max is never inf - inf (an all -inf slot then gives -inf). */
+    private static Tensor shiftOf(Tensor x, int[] ks) {
+        return Elementwise.unaryRaw(UnaryOp.CLAMP, reduceRaw(true, x, ks), -Float.MAX_VALUE, Float.MAX_VALUE);
+    }
+
+    /** log(sum(exp(x))) along one axis, which is dropped; stable for large logits (shifted by the max). */
+    public static Tensor logsumexp(Tensor x, int axis) {
+        int[] xs = x.shape();
+        int ax = Shape.axis("logsumexp", axis, xs.length);
+        int[] ks = Shape.reduced("logsumexp", xs, ax);
+        Tensor m = shiftOf(x, ks);
+        Tensor s = reduceRaw(false, Elementwise.unaryRaw(UnaryOp.EXP, Elementwise.binaryRaw(BinaryOp.SUB, x, m), 0, 0), ks);
+        Tensor yk = Elementwise.binaryRaw(BinaryOp.ADD, Elementwise.unaryRaw(UnaryOp.LOG, s, 0, 0), m);
+        Tensor y = Tensor.wrap(yk.storage(), Shape.squeeze(ks, ax));
+        return Autograd.record(y, "logsumexp", new Tensor[]{x}, g -> {
+            // d/dx = softmax(x) = exp(x - lse), recomputed rather than kept alive
+            Tensor p = Elementwise.unaryRaw(UnaryOp.EXP, Elementwise.binaryRaw(BinaryOp.SUB, x, yk), 0, 0);
+            return new Tensor[]{Elementwise.binaryRaw(BinaryOp.MUL, p, Tensor.wrap(g.storage(), ks))};
+        });
+    }
+
+    /** exp(x) / sum(exp(x)) along axis (shape kept). */
+    public static Tensor softmax(Tensor x, int axis) {
+        int[] xs = x.shape();
+        int ax = Shape.axis("softmax", axis, xs.length);
+        int[] ks = Shape.reduced("softmax", xs, ax);
+        Tensor e = Elementwise.unaryRaw(UnaryOp.EXP, Elementwise.binaryRaw(BinaryOp.SUB, x, shiftOf(x, ks)), 0, 0);
+        Tensor y = Elementwise.binaryRaw(BinaryOp.DIV, e, reduceRaw(false, e, ks));
+        return Autograd.record(y, "softmax", new Tensor[]{x}, g -> {
+            // gx = y * (g - sum(g * y))
+            Tensor gy = Elementwise.binaryRaw(BinaryOp.MUL, g, y);
+            Tensor dot = reduceRaw(false, gy, ks);
+            return new Tensor[]{Elementwise.binaryRaw(BinaryOp.SUB, gy, Elementwise.binaryRaw(BinaryOp.MUL, y, dot))};
+        });
+    }
+
+    /** x - logsumexp(x) along axis (shape kept), stable for large logits. */
+    public static Tensor logSoftmax(Tensor x, int axis) {
+        int[] xs = x.shape();
+        int ax = Shape.axis("logSoftmax", axis, xs.length);
+        int[] ks = Shape.reduced("logSoftmax", xs, ax);
+        Tensor sh = Elementwise.binaryRaw(BinaryOp.SUB, x, shiftOf(x, ks));
+        Tensor lse = Elementwise.unaryRaw(UnaryOp.LOG, reduceRaw(false, Elementwise.unaryRaw(UnaryOp.EXP, sh, 0, 0), ks), 0, 0);
+        Tensor y = Elementwise.binaryRaw(BinaryOp.SUB, sh, lse);
+        return Autograd.record(y, "logSoftmax", new Tensor[]{x}, g -> {
+            // gx = g - softmax * sum(g)
+            Tensor p = Elementwise.unaryRaw(UnaryOp.EXP, y, 0, 0);
+            Tensor gs = reduceRaw(false, g, ks);
+            return new Tensor[]{Elementwise.binaryRaw(BinaryOp.SUB, g, Elementwise.binaryRaw(BinaryOp.MUL, p, gs))};
+        });
     }
 }

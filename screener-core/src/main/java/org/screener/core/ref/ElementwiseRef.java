@@ -22,7 +22,7 @@ public final class ElementwiseRef {
             case RELU: return x > 0 ? x : 0;
             case LEAKY_RELU: return x > 0 ? x : p0 * x;
             case SILU: return x / (1 + Math.exp(-x));
-            case GELU: return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+            case GELU: return 0.5 * x * erfc(-x / Math.sqrt(2));   // erfc: no cancellation in the negative tail
             case SIGMOID: return 1 / (1 + Math.exp(-x));
             case LOG_SIGMOID: return -softplus(-x);
             case SOFTPLUS: return softplus(x);
@@ -48,7 +48,7 @@ public final class ElementwiseRef {
             case RELU: return x > 0 ? 1 : 0;
             case LEAKY_RELU: return x > 0 ? 1 : p0;
             case SILU: { double s = 1 / (1 + Math.exp(-x)); return s * (1 + x * (1 - s)); }
-            case GELU: return 0.5 * (1 + erf(x / Math.sqrt(2))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+            case GELU: return 0.5 * erfc(-x / Math.sqrt(2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
             case SIGMOID: return y * (1 - y);
             case LOG_SIGMOID: return 1 / (1 + Math.exp(x));
             case SOFTPLUS: return 1 / (1 + Math.exp(-x));
@@ -90,6 +90,20 @@ public final class ElementwiseRef {
             r = 1 - Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
         }
         return x < 0 ? -r : r;
+    }
+
+    /** erfc to ~1e-15 relative, also for large x where 1 - erf(x) would cancel to nothing. */
+    public static double erfc(double x) {
+        if (x < 2.5) return 1 - erf(x);
+        double tiny = 1e-300, f = x, c = x, d = 0;
+        for (int n = 1; n < 300; n++) {
+            double an = n / 2.0;
+            d = x + an * d; d = d == 0 ? tiny : d; d = 1 / d;
+            c = x + an / c; c = c == 0 ? tiny : c;
+            double delta = c * d; f *= delta;
+            if (Math.abs(delta - 1) < 1e-16) break;
+        }
+        return Math.exp(-x * x) / (f * Math.sqrt(Math.PI));
     }
 
     public static double apply(BinaryOp op, double a, double b) {

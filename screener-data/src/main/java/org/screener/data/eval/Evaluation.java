@@ -1,0 +1,248 @@
+package org.screener.data.eval;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+/**
+ * Voxel-level evaluation over many scans: per-scan metrics plus metrics pooled over all voxels of all scans.
+ *
+ * <p>Pooled metrics are exact (no score quantisation) and memory stays bounded: each scan's sorted score runs
+ * ({@link ScanScores#emit}) are spilled to a temporary file (about 6 bytes per distinct score: the float, two
+ * variable-length counts, plus 8 bytes for the region weight where lesion voxels sit), and {@link #pooled()}
+ * merges the files k-way in decreasing score order through one {@link CurveSweep}. At most
+ * {@value #MAX_OPEN} files are kept; more are first merged into one. A histogram of quantised scores would be
+ * smaller, but it changes the values whenever two scores share a bin, and an exact external merge is cheap.
+ *
+ * <p>Optional sampling (the paper's protocol, method reference section 6.2): per scan up to
+ * {@code maxPositives} lesion and {@code maxNegatives} normal voxels are drawn uniformly without replacement
+ * (reservoir sampling; the generator is seeded from the seed and the case name, so a case's sample does not
+ * depend on the other cases), and AUROC / partial AUROC are computed on the pooled sample.
+ */
+public final class Evaluation implements AutoCloseable {
+    static final int MAX_OPEN = 64;
+
+    /** Per-scan sampling for the paper's AUROC; {@link #paper} draws 1000 + 1000. */
+    public record Sampling(int maxPositives, int maxNegatives, long seed) {
+        public Sampling {
+            if (maxPositives < 0 || maxNegatives < 0) throw new IllegalArgumentException("Sampling: counts must be >= 0: " + maxPositives + ", " + maxNegatives);
+        }
+        public static Sampling paper(long seed) { return new Sampling(1000, 1000, seed); }
+    }
+
+    /** Metrics of one case; {@code sampled} is null without sampling. */
+    public record CaseResult(String name, Metrics full, Metrics sampled) {}
+
+    private final double fprLimit;
+    private final ConnectedComponents.Connectivity conn;
+    private final Path tmpDir;
+    private final Sampling sampling;
+    private final List<Spill> spills = new ArrayList<>();
+    private final List<CaseResult> cases = new ArrayList<>();
+    private long negatives, positives, regions;
+    private float[] sScores = new float[0];
+    private boolean[] sLabels = new boolean[0];
+    private int sCount;
+
+    private record Spill(Path file, long records) {}
+
+    /**
+     * @param tmpDir   folder for the spill files (null: the system temporary folder)
+     * @param sampling null to skip sampled metrics
+     */
+    public Evaluation(double fprLimit, ConnectedComponents.Connectivity conn, Path tmpDir, Sampling sampling) {
+        if (!(fprLimit > 0 && fprLimit <= 1)) throw new IllegalArgumentException("Evaluation: FPR limit must be in (0, 1], got " + fprLimit);
+        this.fprLimit = fprLimit; this.conn = conn; this.tmpDir = tmpDir; this.sampling = sampling;
+    }
+
+    /** The paper's setting: FPR limit 0.3, 26-connected regions. */
+    public static Evaluation paper(Path tmpDir, Sampling sampling) {
+        return new Evaluation(0.3, ConnectedComponents.Connectivity.TWENTY_SIX, tmpDir, sampling);
+    }
+
+    public List<CaseResult> cases() { return List.copyOf(cases); }
+
+    /** Adds one scan. With {@code reuseScores} the score array is overwritten. */
+    public CaseResult add(String name, float[] scores, boolean[] mask, int nx, int ny, int nz, boolean reuseScores) throws IOException {
+        if (scores.length != mask.length)
+            throw new IllegalArgumentException("Evaluation: case " + name + ": score map has " + scores.length + " voxels, mask has " + mask.length);
+        Metrics sampled = sampling == null ? null : sample(name, scores, mask);
+        ScanScores s = ScanScores.of(scores, mask, nx, ny, nz, conn, reuseScores);
+        Metrics m = s.metrics(fprLimit);
+        Path f = tmpDir == null ? Files.createTempFile("screener-eval-", ".runs") : Files.createTempFile(tmpDir, "screener-eval-", ".runs");
+        long[] records = new long[1];
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f), 1 << 16))) {
+            try {
+                s.emit((v, n, p, w) -> { write(out, v, n, p, w); records[0]++; });
+            } catch (UncheckedIOException e) { throw e.getCause(); }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(f);
+            throw e;
+        }
+        spills.add(new Spill(f, records[0]));
+        negatives += s.negatives(); positives += s.positives(); regions += s.regions();
+        if (spills.size() >= MAX_OPEN) compact();
+        CaseResult r = new CaseResult(name, m, sampled);
+        cases.add(r);
+        return r;
+    }
+
+    /** Metrics over all voxels of all scans added so far. */
+    public Metrics pooled() throws IOException {
+        CurveSweep sweep = new CurveSweep(negatives, positives, regions, fprLimit);
+        merge(spills, sweep);
+        return sweep.result();
+    }
+
+    /** AUROC and partial AUROC of the pooled sample (AUPRO and Dice of it are not meaningful); null without sampling. */
+    public Metrics pooledSampled() {
+        if (sampling == null) return null;
+        return ScanScores.of(Arrays.copyOf(sScores, sCount), Arrays.copyOf(sLabels, sCount)).metrics(fprLimit);
+    }
+
+    /** The pooled sampled scores (for tests). */
+    float[] sampleScores() { return Arrays.copyOf(sScores, sCount); }
+
+    /** Mean over cases with lesion voxels of each case's best Dice (each case at its own best threshold); NaN if none. */
+    public double meanCaseBestDice() {
+        double sum = 0;
+        int n = 0;
+        for (CaseResult c : cases) if (!Double.isNaN(c.full().bestDice())) { sum += c.full().bestDice(); n++; }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    @Override public void close() throws IOException {
+        IOException first = null;
+        for (Spill s : spills) {
+            try { Files.deleteIfExists(s.file()); } catch (IOException e) { if (first == null) first = e; }
+        }
+        spills.clear();
+        if (first != null) throw first;
+    }
+
+    private Metrics sample(String name, float[] scores, boolean[] mask) {
+        Random rnd = new Random(sampling.seed() * 0x9E3779B97F4A7C15L + name.hashCode());
+        float[] ps = new float[sampling.maxPositives()], ns = new float[sampling.maxNegatives()];
+        long seenP = 0, seenN = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (mask[i]) seenP = reservoir(ps, seenP, scores[i], rnd);
+            else seenN = reservoir(ns, seenN, scores[i], rnd);
+        }
+        int kp = (int) Math.min(seenP, ps.length), kn = (int) Math.min(seenN, ns.length);
+        float[] v = new float[kp + kn];
+        boolean[] l = new boolean[kp + kn];
+        System.arraycopy(ps, 0, v, 0, kp);
+        System.arraycopy(ns, 0, v, kp, kn);
+        Arrays.fill(l, 0, kp, true);
+        if (sCount + v.length > sScores.length) {
+            int cap = Math.max(sCount + v.length, 2 * sScores.length);
+            sScores = Arrays.copyOf(sScores, cap); sLabels = Arrays.copyOf(sLabels, cap);
+        }
+        System.arraycopy(v, 0, sScores, sCount, v.length);
+        System.arraycopy(l, 0, sLabels, sCount, v.length);
+        sCount += v.length;
+        return ScanScores.of(v, l).metrics(fprLimit);
+    }
+
+    /** Algorithm R: after the call, res holds a uniform sample without replacement of the first seen+1 items. */
+    private static long reservoir(float[] res, long seen, float x, Random rnd) {
+        if (seen < res.length) res[(int) seen] = x;
+        else {
+            long j = rnd.nextLong() >>> 1;
+            j %= seen + 1; // modulo bias is < seen / 2^63, far below anything measurable
+            if (j < res.length) res[(int) j] = x;
+        }
+        return seen + 1;
+    }
+
+    private void compact() throws IOException {
+        Path f = tmpDir == null ? Files.createTempFile("screener-eval-", ".runs") : Files.createTempFile(tmpDir, "screener-eval-", ".runs");
+        long[] records = new long[1];
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f), 1 << 16))) {
+            merge(spills, (v, n, p, w) -> { write(out, v, n, p, w); records[0]++; });
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(f);
+            throw e;
+        }
+        close();
+        spills.add(new Spill(f, records[0]));
+    }
+
+    private static final class Cursor {
+        final DataInputStream in;
+        long left;
+        float value;
+        long neg, pos;
+        double w;
+        Cursor(DataInputStream in, long records) { this.in = in; this.left = records; }
+        boolean next() throws IOException {
+            if (left == 0) return false;
+            left--;
+            value = in.readFloat(); neg = readVarLong(in); pos = readVarLong(in); w = pos > 0 ? in.readDouble() : 0;
+            return true;
+        }
+    }
+
+    private static void merge(List<Spill> files, RunSink sink) throws IOException {
+        PriorityQueue<Cursor> q = new PriorityQueue<>(Math.max(1, files.size()), (a, b) -> Float.compare(b.value, a.value));
+        List<Cursor> open = new ArrayList<>();
+        try {
+            for (Spill s : files) {
+                Cursor c = new Cursor(new DataInputStream(new BufferedInputStream(Files.newInputStream(s.file()), 1 << 16)), s.records());
+                open.add(c);
+                if (c.next()) q.add(c);
+            }
+            List<Cursor> same = new ArrayList<>();
+            while (!q.isEmpty()) {
+                float v = q.peek().value;
+                long n = 0, p = 0;
+                double w = 0;
+                while (!q.isEmpty() && q.peek().value == v) {
+                    Cursor c = q.poll();
+                    n += c.neg; p += c.pos; w += c.w;
+                    same.add(c);
+                }
+                for (Cursor c : same) if (c.next()) q.add(c);
+                same.clear();
+                try {
+                    sink.accept(v, n, p, w);
+                } catch (UncheckedIOException e) { throw e.getCause(); }
+            }
+        } finally {
+            for (Cursor c : open) c.in.close();
+        }
+    }
+
+    private static void write(DataOutputStream out, float v, long n, long p, double w) {
+        try {
+            out.writeFloat(v);
+            writeVarLong(out, n);
+            writeVarLong(out, p);
+            if (p > 0) out.writeDouble(w);
+        } catch (IOException e) { throw new UncheckedIOException(e); }
+    }
+
+    private static void writeVarLong(DataOutputStream out, long x) throws IOException {
+        while ((x & ~0x7FL) != 0) { out.writeByte((int) (x & 0x7F) | 0x80); x >>>= 7; }
+        out.writeByte((int) x);
+    }
+
+    private static long readVarLong(DataInputStream in) throws IOException {
+        long x = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = in.readUnsignedByte();
+            x |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return x;
+        }
+    }
+}

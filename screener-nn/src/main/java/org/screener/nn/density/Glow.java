@@ -2,9 +2,8 @@ package org.screener.nn.density;
 
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
-import org.screener.core.UnaryOp;
-import org.screener.core.autograd.Autograd;
-import org.screener.core.ops.Elementwise;
+import org.screener.core.ops.Activations;
+import org.screener.core.ops.Linalg;
 import org.screener.core.ops.Reductions;
 import org.screener.core.ops.Shapes;
 
@@ -78,9 +77,7 @@ public final class Glow extends DensityModel {
     private static Tensor channelVector(Tensor v, int d) { return Shapes.reshape(v, 1, d, 1, 1, 1); }
 
     /** 1×1×1 conv without bias, w (Cout, Cin). */
-    private static Tensor pointwise(Tensor x, Tensor w) {
-        return InterimOps.conv3d(x, Shapes.reshape(w, w.dim(0), w.dim(1), 1, 1, 1), null, 1, 0);
-    }
+    private static Tensor pointwise(Tensor x, Tensor w) { return Linalg.perVoxelMatmul(w, x); }
 
     /**
      * Per-channel affine map z = (x + shift)·exp(logScale), initialised from the first batch it sees so that its
@@ -150,14 +147,12 @@ public final class Glow extends DensityModel {
         }
 
         @Override public Tensor[] forward(Tensor x, Tensor c) {
-            Tensor ld = InterimOps.logAbsDet(weight).add(Tensor.zeros(x.backend(), x.dim(0), x.dim(2), x.dim(3), x.dim(4)));
-            return new Tensor[]{InterimOps.perVoxelMatmul(weight, x), ld};
+            Tensor ld = Linalg.logAbsDet(weight).add(Tensor.zeros(x.backend(), x.dim(0), x.dim(2), x.dim(3), x.dim(4)));
+            return new Tensor[]{Linalg.perVoxelMatmul(weight, x), ld};
         }
 
         @Override public Tensor inverse(Tensor z, Tensor c) {
-            Tensor inv;
-            try (Autograd.Scope s = Autograd.noGrad()) { inv = InterimOps.inverse(weight); }
-            return InterimOps.perVoxelMatmul(inv, z);
+            return Linalg.perVoxelMatmul(Linalg.inverse(weight), z);
         }
     }
 
@@ -183,8 +178,8 @@ public final class Glow extends DensityModel {
         /** {raw + 2, shift} for the second half. */
         private Tensor[] scaleShift(Tensor xa, Tensor c) {
             Tensor in = conditionChannels > 0 ? Shapes.concat(1, xa, c) : xa;
-            Tensor h = relu(pointwise(in, w1).add(channelVector(b1, hidden)));
-            h = relu(pointwise(h, w2).add(channelVector(b2, hidden)));
+            Tensor h = Activations.relu(pointwise(in, w1).add(channelVector(b1, hidden)));
+            h = Activations.relu(pointwise(h, w2).add(channelVector(b2, hidden)));
             Tensor out = pointwise(h, w3).add(channelVector(b3, 2 * rest));
             return new Tensor[]{Shapes.slice(out, 1, 0, rest).add(2f), Shapes.slice(out, 1, rest, 2 * rest)};
         }
@@ -192,20 +187,18 @@ public final class Glow extends DensityModel {
         @Override public Tensor[] forward(Tensor x, Tensor c) {
             Tensor xa = Shapes.slice(x, 1, 0, half), xb = Shapes.slice(x, 1, half, channels);
             Tensor[] ss = scaleShift(xa, c);
-            Tensor zb = xb.add(ss[1]).mul(Elementwise.unary(UnaryOp.SIGMOID, ss[0], 0, 0));
-            Tensor ld = Reductions.sum(Elementwise.unary(UnaryOp.LOG_SIGMOID, ss[0], 0, 0), 1);
+            Tensor zb = xb.add(ss[1]).mul(Activations.sigmoid(ss[0]));
+            Tensor ld = Reductions.sum(Activations.logSigmoid(ss[0]), 1);
             return new Tensor[]{Shapes.concat(1, xa, zb), ld};
         }
 
         @Override public Tensor inverse(Tensor z, Tensor c) {
             Tensor za = Shapes.slice(z, 1, 0, half), zb = Shapes.slice(z, 1, half, channels);
             Tensor[] ss = scaleShift(za, c);
-            Tensor xb = zb.div(Elementwise.unary(UnaryOp.SIGMOID, ss[0], 0, 0)).sub(ss[1]);
+            Tensor xb = zb.div(Activations.sigmoid(ss[0])).sub(ss[1]);
             return Shapes.concat(1, za, xb);
         }
     }
-
-    private static Tensor relu(Tensor x) { return Elementwise.unary(UnaryOp.RELU, x, 0, 0); }
 
     /** Q of the QR decomposition of a Gaussian matrix (modified Gram–Schmidt on the columns), row-major d×d. */
     static double[] randomOrthogonal(int d, Random rnd) {

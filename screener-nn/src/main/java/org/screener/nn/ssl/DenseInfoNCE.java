@@ -4,9 +4,9 @@ import org.screener.core.Shape;
 import org.screener.core.Tensor;
 import org.screener.core.ops.Elementwise;
 import org.screener.core.ops.Linalg;
+import org.screener.core.ops.Losses;
 import org.screener.core.ops.Reductions;
 import org.screener.core.ops.Shapes;
-import org.screener.nn.density.InterimOps;
 
 /**
  * Dense InfoNCE loss (method reference §2.4) over projector outputs of paired voxels, (M, P) per view. For a
@@ -37,8 +37,8 @@ public final class DenseInfoNCE {
         Tensor s12 = Linalg.matmul(n1, n2, false, true).mul(inv);
         Tensor s11 = Linalg.matmul(n1, n1, false, true).mul(inv).add(selfMask);
         Tensor s22 = Linalg.matmul(n2, n2, false, true).mul(inv).add(selfMask);
-        Tensor l1 = InterimOps.crossEntropy(Shapes.concat(1, s12, s11), target);
-        Tensor l2 = InterimOps.crossEntropy(Shapes.concat(1, Shapes.permute(s12, 1, 0), s22), target);
+        Tensor l1 = Losses.crossEntropy(Shapes.concat(1, s12, s11), target);
+        Tensor l2 = Losses.crossEntropy(Shapes.concat(1, Shapes.permute(s12, 1, 0), s22), target);
         return l1.add(l2).mul(0.5f);
     }
 

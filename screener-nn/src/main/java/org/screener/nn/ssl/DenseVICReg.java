@@ -2,11 +2,9 @@ package org.screener.nn.ssl;
 
 import org.screener.core.Shape;
 import org.screener.core.Tensor;
-import org.screener.core.UnaryOp;
-import org.screener.core.ops.Elementwise;
+import org.screener.core.ops.Activations;
 import org.screener.core.ops.Linalg;
 import org.screener.core.ops.Reductions;
-import org.screener.nn.density.InterimOps;
 
 /**
  * Dense VICReg loss (method reference §2.3) over the expander outputs of paired voxels: row i of both (M, D)
@@ -38,8 +36,8 @@ public final class DenseVICReg {
 
     /** mean_j relu(1 − sqrt(var_j + 1e-4)), var with the n−1 normaliser. */
     public static Tensor variance(Tensor z) {
-        Tensor std = InterimOps.var(z, true, 0).add(EPS).sqrt();
-        return Reductions.mean(Elementwise.unary(UnaryOp.RELU, std.neg().add(1f), 0, 0));
+        Tensor std = Reductions.var(z, true, 0).add(EPS).sqrt();
+        return Reductions.mean(Activations.relu(std.neg().add(1f)));
     }
 
     /** Sum of squared off-diagonal entries of the (n−1)-normalised covariance, divided by D. */

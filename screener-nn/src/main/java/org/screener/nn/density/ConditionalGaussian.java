@@ -3,6 +3,7 @@ package org.screener.nn.density;
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
 import org.screener.core.ops.Activations;
+import org.screener.core.ops.Conv;
 import org.screener.core.ops.Shapes;
 
 import java.util.Random;
@@ -29,8 +30,8 @@ public final class ConditionalGaussian extends DensityModel {
 
     /** μ(c) and log σ²(c), each (N, d, D, H, W). */
     public Tensor[] meanAndLogVar(Tensor c) {
-        Tensor h = Activations.silu(InterimOps.conv3d(c, w1, b1, 1, KERNEL / 2));
-        Tensor out = InterimOps.conv3d(h, w2, b2, 1, KERNEL / 2);
+        Tensor h = Activations.silu(Conv.conv3d(c, w1, b1, 1, KERNEL / 2));
+        Tensor out = Conv.conv3d(h, w2, b2, 1, KERNEL / 2);
         return new Tensor[]{Shapes.slice(out, 1, 0, channels), Shapes.slice(out, 1, channels, 2 * channels)};
     }
 

@@ -51,7 +51,7 @@ final class DensityTestUtil {
             p.addInPlace(Tensor.randn(p.backend(), rnd, (float) std, p.shape()), 1f);
     }
 
-    /** Determinant by Gaussian elimination with partial pivoting (independent of InterimOps). */
+    /** Determinant by Gaussian elimination with partial pivoting (independent of Linalg.logAbsDet). */
     static double det(double[][] a0) {
         int n = a0.length;
         double[][] a = new double[n][];

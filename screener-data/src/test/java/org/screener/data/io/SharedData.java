@@ -33,9 +33,15 @@ final class SharedData {
     /** The file or folder under the shared data, or a skipped test saying what is missing. */
     static Path require(String rel) {
         Path d = dir();
-        Assumptions.assumeTrue(d != null, "shared test data not found (looked in " + candidates() + "); set -Dscreener.sharedData");
+        if (d == null) skip("shared test data not found (looked in " + candidates() + "); set -Dscreener.sharedData");
         Path p = d.resolve(rel);
-        Assumptions.assumeTrue(Files.exists(p), "shared test data missing: " + p);
+        if (!Files.exists(p)) skip("shared test data missing: " + p);
         return p;
+    }
+
+    /** Surefire's console hides assumption messages, so the reason is also printed. */
+    private static void skip(String why) {
+        System.err.println("SKIPPED: " + why);
+        Assumptions.assumeTrue(false, why);
     }
 }

@@ -2,9 +2,11 @@ package org.screener.nn.density;
 
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
-import org.screener.core.ops.Activations;
-import org.screener.core.ops.Conv;
 import org.screener.core.ops.Shapes;
+import org.screener.nn.Init;
+import org.screener.nn.layers.Activation;
+import org.screener.nn.layers.Conv3d;
+import org.screener.nn.layers.Sequential;
 
 import java.util.Random;
 
@@ -15,23 +17,22 @@ import java.util.Random;
  */
 public final class ConditionalGaussian extends DensityModel {
     public static final int KERNEL = 3;
-    private final Tensor w1, b1, w2, b2;
+    private final Sequential net;
 
     public ConditionalGaussian(Backend backend, int channels, int conditionChannels, int hidden, Random rnd) {
         super(channels, conditionChannels);
         if (conditionChannels < 1 || hidden < 1)
             throw new IllegalArgumentException("ConditionalGaussian: needs dc >= 1 and hidden >= 1, got dc=" + conditionChannels + ", hidden=" + hidden);
-        int k3 = KERNEL * KERNEL * KERNEL;
-        w1 = param("net.0.weight", uniformInit(backend, rnd, conditionChannels * k3, hidden, conditionChannels, KERNEL, KERNEL, KERNEL));
-        b1 = param("net.0.bias", uniformInit(backend, rnd, conditionChannels * k3, hidden));
-        w2 = param("net.2.weight", Tensor.zeros(backend, 2 * channels, hidden, KERNEL, KERNEL, KERNEL));
-        b2 = param("net.2.bias", Tensor.zeros(backend, 2 * channels));
+        int[] k = {KERNEL, KERNEL, KERNEL}, one = {1, 1, 1}, pad = {KERNEL / 2, KERNEL / 2, KERNEL / 2};
+        Conv3d last = new Conv3d(backend, hidden, 2 * channels, k, one, pad, one, 1, true, rnd);
+        Init.zeros(last);
+        net = registerModule("net", new Sequential(
+                new Conv3d(backend, conditionChannels, hidden, k, one, pad, one, 1, true, rnd), Activation.silu(), last));
     }
 
     /** μ(c) and log σ²(c), each (N, d, D, H, W). */
     public Tensor[] meanAndLogVar(Tensor c) {
-        Tensor h = Activations.silu(Conv.conv3d(c, w1, b1, 1, KERNEL / 2));
-        Tensor out = Conv.conv3d(h, w2, b2, 1, KERNEL / 2);
+        Tensor out = net.forward(c);
         return new Tensor[]{Shapes.slice(out, 1, 0, channels), Shapes.slice(out, 1, channels, 2 * channels)};
     }
 

@@ -1,23 +1,15 @@
 package org.screener.nn.density;
 
-import org.screener.core.Backend;
 import org.screener.core.Shape;
 import org.screener.core.Tensor;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
+import org.screener.nn.Module;
 
 /**
  * A density of a per-voxel descriptor y (N, d, D, H, W) given a condition c (N, dc, D, H, W). {@link #nll}
  * returns −log q(y[n,:,v] | c[n,:,v]) in nats per voxel, (N, D, H, W): the anomaly score.
- * Parameters are plain tensors requiring grad, named in registration order.
+ * {@link #forward} is the NLL of an unconditional model.
  */
-public abstract class DensityModel {
-    private final Map<String, Tensor> params = new LinkedHashMap<>();
+public abstract class DensityModel extends Module {
     protected final int channels, conditionChannels;
 
     protected DensityModel(int channels, int conditionChannels) {
@@ -30,23 +22,18 @@ public abstract class DensityModel {
     /** Per-voxel negative log-likelihood in nats; c may be null for models without a condition. */
     public abstract Tensor nll(Tensor y, Tensor c);
 
+    /** The NLL map of an unconditional model; conditional models need {@link #nll(Tensor, Tensor)}. */
+    @Override public Tensor forward(Tensor y) {
+        if (conditionChannels > 0)
+            throw new IllegalStateException(getClass().getSimpleName() + ": conditional model (dc=" + conditionChannels + "); call nll(y, c)");
+        return nll(y, null);
+    }
+
     /** Mean NLL over all voxels: the training loss. */
     public Tensor loss(Tensor y, Tensor c) { return nll(y, c).mean(); }
 
     public int channels() { return channels; }
     public int conditionChannels() { return conditionChannels; }
-
-    public Map<String, Tensor> namedParameters() { return Collections.unmodifiableMap(params); }
-    public List<Tensor> parameters() { return new ArrayList<>(params.values()); }
-
-    public void zeroGrad() { for (Tensor p : params.values()) p.zeroGrad(); }
-
-    protected Tensor param(String name, Tensor value) {
-        if (params.containsKey(name)) throw new IllegalArgumentException(getClass().getSimpleName() + ": duplicate parameter " + name);
-        value.requiresGrad(true);
-        params.put(name, value);
-        return value;
-    }
 
     protected void checkInputs(Tensor y, Tensor c) {
         String who = getClass().getSimpleName();
@@ -59,12 +46,6 @@ public abstract class DensityModel {
                 throw new IllegalArgumentException(who + ": condition " + Shape.str(cs) + " does not match y " + Shape.str(ys)
                         + " with " + conditionChannels + " channels");
         }
-    }
-
-    /** PyTorch's default conv/linear init: weight and bias uniform in ±1/sqrt(fan-in). */
-    protected static Tensor uniformInit(Backend b, Random rnd, int fanIn, int... shape) {
-        float bound = (float) (1 / Math.sqrt(fanIn));
-        return Tensor.rand(b, rnd, -bound, bound, shape);
     }
 
     static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -6,6 +6,11 @@ import org.screener.core.ops.Activations;
 import org.screener.core.ops.Linalg;
 import org.screener.core.ops.Reductions;
 import org.screener.core.ops.Shapes;
+import org.screener.nn.Init;
+import org.screener.nn.Module;
+import org.screener.nn.Parameter;
+import org.screener.nn.layers.Activation;
+import org.screener.nn.layers.Sequential;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,12 +24,17 @@ import java.util.Random;
  * With conditionChannels > 0 it is the conditional flow: the condition is concatenated to every coupling net's
  * input, and every act-norm's shift and log-scale get a 1×1×1 linear map of the condition (zero at the start)
  * added to their data-initialised per-channel values.
+ * <p>
+ * Parameter names: steps.{k}.actnorm.{shift, log_scale, initialized (buffer), cond.weight},
+ * steps.{k}.invconv.weight, steps.{k}.coupling.net.{0,2,4}.{weight, bias}; 1×1×1 conv weights are (out, in, 1, 1, 1).
  */
 public final class Glow extends DensityModel {
     /** One invertible step; forward returns {z, per-voxel log|det| (N, D, H, W)}. */
-    public interface Step {
-        Tensor[] forward(Tensor x, Tensor c);
-        Tensor inverse(Tensor z, Tensor c);
+    public abstract static class Step extends Module {
+        public abstract Tensor[] forward(Tensor x, Tensor c);
+        public abstract Tensor inverse(Tensor z, Tensor c);
+        /** z of an unconditional step. */
+        @Override public Tensor forward(Tensor x) { return forward(x, null)[0]; }
     }
 
     private final List<Step> steps = new ArrayList<>();
@@ -39,13 +49,16 @@ public final class Glow extends DensityModel {
         if (channels < 2 || numSteps < 1 || hidden < 1)
             throw new IllegalArgumentException("Glow: needs d >= 2, K >= 1, hidden >= 1; got d=" + channels + ", K=" + numSteps + ", hidden=" + hidden);
         this.hidden = hidden;
+        Container all = registerModule("steps", new Container());
         for (int k = 0; k < numSteps; k++) {
-            steps.add(new ActNorm(backend, "steps." + k + ".actnorm."));
-            steps.add(new InvConv(backend, "steps." + k + ".invconv.", rnd));
-            steps.add(new Coupling(backend, "steps." + k + ".coupling.", rnd));
+            Container step = all.add(Integer.toString(k), new Container());
+            steps.add(step.add("actnorm", new ActNorm(backend)));
+            steps.add(step.add("invconv", new InvConv(backend, rnd)));
+            steps.add(step.add("coupling", new Coupling(backend, rnd)));
         }
     }
 
+    /** All steps in application order (act-norm, invertible conv, coupling, act-norm, ...). */
     public List<Step> steps() { return Collections.unmodifiableList(steps); }
 
     /** z = f(y; c) and the summed per-voxel log|det|. */
@@ -76,24 +89,53 @@ public final class Glow extends DensityModel {
 
     private static Tensor channelVector(Tensor v, int d) { return Shapes.reshape(v, 1, d, 1, 1, 1); }
 
-    /** 1×1×1 conv without bias, w (Cout, Cin). */
-    private static Tensor pointwise(Tensor x, Tensor w) { return Linalg.perVoxelMatmul(w, x); }
+    private Tensor zerosPerVoxel(Tensor x) { return Tensor.zeros(x.backend(), x.dim(0), x.dim(2), x.dim(3), x.dim(4)); }
+
+    /** Named holder of sub-modules (no computation of its own). */
+    private static final class Container extends Module {
+        <M extends Module> M add(String name, M m) { return registerModule(name, m); }
+        @Override public Tensor forward(Tensor x) { throw new UnsupportedOperationException("Glow: a step container has no forward"); }
+    }
+
+    /** 1×1×1 conv as a per-voxel matrix product; weight (out, in, 1, 1, 1) as PyTorch's Conv3d. */
+    private static final class Pointwise extends Module {
+        final int in, out;
+        final Parameter weight, bias;
+
+        Pointwise(Backend b, int in, int out, boolean bias, boolean zero, Random rnd) {
+            this.in = in;
+            this.out = out;
+            weight = registerParameter("weight", Tensor.zeros(b, out, in, 1, 1, 1));
+            this.bias = bias ? registerParameter("bias", Tensor.zeros(b, out)) : null;
+            if (!zero) {   // PyTorch's default conv init
+                Init.uniform(weight, 1 / Math.sqrt(in), rnd);
+                if (bias) Init.uniform(this.bias, 1 / Math.sqrt(in), rnd);
+            }
+        }
+
+        @Override public Tensor forward(Tensor x) {
+            Tensor y = Linalg.perVoxelMatmul(Shapes.reshape(weight.tensor(), out, in), x);
+            return bias == null ? y : y.add(channelVector(bias.tensor(), out));
+        }
+    }
 
     /**
      * Per-channel affine map z = (x + shift)·exp(logScale), initialised from the first batch it sees so that its
-     * output has zero mean and unit std per channel (shift = −mean, logScale = −log(std + 1e-6)).
+     * output has zero mean and unit std per channel (shift = −mean, logScale = −log(std + 1e-6)). The
+     * "initialized" buffer travels with checkpoints.
      */
-    public final class ActNorm implements Step {
-        private final Tensor shift, logScale, condWeight;
-        private boolean initialized;
+    public final class ActNorm extends Step {
+        private final Parameter shift, logScale;
+        private final Pointwise cond;
 
-        ActNorm(Backend b, String prefix) {
-            shift = param(prefix + "shift", Tensor.zeros(b, channels));
-            logScale = param(prefix + "log_scale", Tensor.zeros(b, channels));
-            condWeight = conditionChannels > 0 ? param(prefix + "cond.weight", Tensor.zeros(b, 2 * channels, conditionChannels)) : null;
+        ActNorm(Backend b) {
+            shift = registerParameter("shift", Tensor.zeros(b, channels));
+            logScale = registerParameter("log_scale", Tensor.zeros(b, channels));
+            registerBuffer("initialized", Tensor.zeros(b, 1));
+            cond = conditionChannels > 0 ? registerModule("cond", new Pointwise(b, conditionChannels, 2 * channels, false, true, null)) : null;
         }
 
-        public boolean isInitialized() { return initialized; }
+        public boolean isInitialized() { return buffer("initialized").item() != 0; }
 
         private void initFrom(Tensor x) {
             int n = x.dim(0), d = x.dim(1), v = x.dim(2) * x.dim(3) * x.dim(4);
@@ -109,26 +151,24 @@ public final class Glow extends DensityModel {
                 sh[j] = -mean;
                 ls[j] = -Math.log(std + 1e-6);
             }
-            shift.assign(Tensor.ofDouble(shift.backend(), sh, d));
-            logScale.assign(Tensor.ofDouble(logScale.backend(), ls, d));
-            initialized = true;
+            shift.tensor().assign(Tensor.ofDouble(x.backend(), sh, d));
+            logScale.tensor().assign(Tensor.ofDouble(x.backend(), ls, d));
+            buffer("initialized").assign(Tensor.full(x.backend(), 1f, 1));
         }
 
         /** {shift, logScale}, broadcastable to x. */
         private Tensor[] params(Tensor c) {
-            Tensor sh = channelVector(shift, channels), ls = channelVector(logScale, channels);
-            if (condWeight == null) return new Tensor[]{sh, ls};
-            Tensor p = pointwise(c, condWeight);
+            Tensor sh = channelVector(shift.tensor(), channels), ls = channelVector(logScale.tensor(), channels);
+            if (cond == null) return new Tensor[]{sh, ls};
+            Tensor p = cond.forward(c);
             return new Tensor[]{sh.add(Shapes.slice(p, 1, 0, channels)), ls.add(Shapes.slice(p, 1, channels, 2 * channels))};
         }
 
         @Override public Tensor[] forward(Tensor x, Tensor c) {
-            if (!initialized) initFrom(x);
+            if (!isInitialized()) initFrom(x);
             Tensor[] p = params(c);
             Tensor z = x.add(p[0]).mul(p[1].exp());
-            Tensor ld = condWeight == null
-                    ? Reductions.sum(logScale).add(Tensor.zeros(x.backend(), x.dim(0), x.dim(2), x.dim(3), x.dim(4)))
-                    : Reductions.sum(p[1], 1);
+            Tensor ld = cond == null ? Reductions.sum(logScale.tensor()).add(zerosPerVoxel(x)) : Reductions.sum(p[1], 1);
             return new Tensor[]{z, ld};
         }
 
@@ -139,20 +179,20 @@ public final class Glow extends DensityModel {
     }
 
     /** Invertible channel mixing z = W·x with W a full d×d matrix, initialised to a random orthogonal one. */
-    public final class InvConv implements Step {
-        private final Tensor weight;
+    public final class InvConv extends Step {
+        private final Parameter weight;
 
-        InvConv(Backend b, String prefix, Random rnd) {
-            weight = param(prefix + "weight", Tensor.ofDouble(b, randomOrthogonal(channels, rnd), channels, channels));
+        InvConv(Backend b, Random rnd) {
+            weight = registerParameter("weight", Tensor.ofDouble(b, randomOrthogonal(channels, rnd), channels, channels));
         }
 
         @Override public Tensor[] forward(Tensor x, Tensor c) {
-            Tensor ld = Linalg.logAbsDet(weight).add(Tensor.zeros(x.backend(), x.dim(0), x.dim(2), x.dim(3), x.dim(4)));
-            return new Tensor[]{Linalg.perVoxelMatmul(weight, x), ld};
+            Tensor w = weight.tensor();
+            return new Tensor[]{Linalg.perVoxelMatmul(w, x), Linalg.logAbsDet(w).add(zerosPerVoxel(x))};
         }
 
         @Override public Tensor inverse(Tensor z, Tensor c) {
-            return Linalg.perVoxelMatmul(Linalg.inverse(weight), z);
+            return Linalg.perVoxelMatmul(Linalg.inverse(weight.tensor()), z);
         }
     }
 
@@ -161,26 +201,21 @@ public final class Glow extends DensityModel {
      * (→ hidden → ReLU → hidden → ReLU → 2·rest, last layer zero) giving raw scale and shift for the rest:
      * z_b = (x_b + shift)·sigmoid(raw + 2).
      */
-    public final class Coupling implements Step {
+    public final class Coupling extends Step {
         private final int half = channels / 2, rest = channels - channels / 2;
-        private final Tensor w1, b1, w2, b2, w3, b3;
+        private final Sequential net;
 
-        Coupling(Backend b, String prefix, Random rnd) {
+        Coupling(Backend b, Random rnd) {
             int in = half + conditionChannels;
-            w1 = param(prefix + "net.0.weight", uniformInit(b, rnd, in, hidden, in));
-            b1 = param(prefix + "net.0.bias", uniformInit(b, rnd, in, hidden));
-            w2 = param(prefix + "net.2.weight", uniformInit(b, rnd, hidden, hidden, hidden));
-            b2 = param(prefix + "net.2.bias", uniformInit(b, rnd, hidden, hidden));
-            w3 = param(prefix + "net.4.weight", Tensor.zeros(b, 2 * rest, hidden));
-            b3 = param(prefix + "net.4.bias", Tensor.zeros(b, 2 * rest));
+            net = registerModule("net", new Sequential(
+                    new Pointwise(b, in, hidden, true, false, rnd), Activation.relu(),
+                    new Pointwise(b, hidden, hidden, true, false, rnd), Activation.relu(),
+                    new Pointwise(b, hidden, 2 * rest, true, true, rnd)));
         }
 
         /** {raw + 2, shift} for the second half. */
         private Tensor[] scaleShift(Tensor xa, Tensor c) {
-            Tensor in = conditionChannels > 0 ? Shapes.concat(1, xa, c) : xa;
-            Tensor h = Activations.relu(pointwise(in, w1).add(channelVector(b1, hidden)));
-            h = Activations.relu(pointwise(h, w2).add(channelVector(b2, hidden)));
-            Tensor out = pointwise(h, w3).add(channelVector(b3, 2 * rest));
+            Tensor out = net.forward(conditionChannels > 0 ? Shapes.concat(1, xa, c) : xa);
             return new Tensor[]{Shapes.slice(out, 1, 0, rest).add(2f), Shapes.slice(out, 1, rest, 2 * rest)};
         }
 
@@ -188,15 +223,13 @@ public final class Glow extends DensityModel {
             Tensor xa = Shapes.slice(x, 1, 0, half), xb = Shapes.slice(x, 1, half, channels);
             Tensor[] ss = scaleShift(xa, c);
             Tensor zb = xb.add(ss[1]).mul(Activations.sigmoid(ss[0]));
-            Tensor ld = Reductions.sum(Activations.logSigmoid(ss[0]), 1);
-            return new Tensor[]{Shapes.concat(1, xa, zb), ld};
+            return new Tensor[]{Shapes.concat(1, xa, zb), Reductions.sum(Activations.logSigmoid(ss[0]), 1)};
         }
 
         @Override public Tensor inverse(Tensor z, Tensor c) {
             Tensor za = Shapes.slice(z, 1, 0, half), zb = Shapes.slice(z, 1, half, channels);
             Tensor[] ss = scaleShift(za, c);
-            Tensor xb = zb.div(Activations.sigmoid(ss[0])).sub(ss[1]);
-            return Shapes.concat(1, za, xb);
+            return Shapes.concat(1, za, zb.div(Activations.sigmoid(ss[0])).sub(ss[1]));
         }
     }
 

@@ -4,27 +4,28 @@ import org.screener.core.Backend;
 import org.screener.core.Tensor;
 import org.screener.core.ops.Reductions;
 import org.screener.core.ops.Shapes;
+import org.screener.nn.Parameter;
 
 /**
  * Diagonal Gaussian with a learned mean and log-variance per channel, the same at every voxel:
  * NLL = ½ Σ_j [(y_j − μ_j)² e^{−s_j} + s_j + log 2π].
  */
 public final class MarginalGaussian extends DensityModel {
-    private final Tensor mean, logVar;
+    private final Parameter mean, logVar;
 
     /** Starts at the standard normal. */
     public MarginalGaussian(Backend backend, int channels) {
         super(channels, 0);
-        mean = param("mean", Tensor.zeros(backend, channels));
-        logVar = param("log_var", Tensor.zeros(backend, channels));
+        mean = registerParameter("mean", Tensor.zeros(backend, channels));
+        logVar = registerParameter("log_var", Tensor.zeros(backend, channels));
     }
 
-    public Tensor mean() { return mean; }
-    public Tensor logVar() { return logVar; }
+    public Parameter mean() { return mean; }
+    public Parameter logVar() { return logVar; }
 
     @Override public Tensor nll(Tensor y, Tensor c) {
         checkInputs(y, null);
-        return gaussianNll(y, Shapes.reshape(mean, 1, channels, 1, 1, 1), Shapes.reshape(logVar, 1, channels, 1, 1, 1));
+        return gaussianNll(y, Shapes.reshape(mean.tensor(), 1, channels, 1, 1, 1), Shapes.reshape(logVar.tensor(), 1, channels, 1, 1, 1));
     }
 
     /** Per-voxel diagonal-Gaussian NLL summed over channel axis 1; mean/logVar broadcast against y. */

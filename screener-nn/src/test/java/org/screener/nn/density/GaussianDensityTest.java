@@ -5,6 +5,7 @@ import org.screener.core.Backend;
 import org.screener.core.Backends;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.GradCheck;
+import org.screener.nn.Parameter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,8 @@ class GaussianDensityTest {
         int n = 2, d = 3, v = 2 * 3 * 2;
         MarginalGaussian g = new MarginalGaussian(ref, d);
         double[] mu = {0.5, -1, 2}, lv = {0.3, -0.7, 1.1};
-        g.mean().assign(Tensor.ofDouble(ref, mu, d));
-        g.logVar().assign(Tensor.ofDouble(ref, lv, d));
+        g.mean().tensor().assign(Tensor.ofDouble(ref, mu, d));
+        g.logVar().tensor().assign(Tensor.ofDouble(ref, lv, d));
         Tensor y = Tensor.randn(ref, rnd, 2f, n, d, 2, 3, 2);
         double[] ya = y.toDoubleArray(), nll = g.nll(y, null).toDoubleArray();
         assertArrayEquals(new int[]{n, 2, 3, 2}, g.nll(y, null).shape());
@@ -42,7 +43,7 @@ class GaussianDensityTest {
             assertEquals(closedForm(yv, mu, lv), nll[i * v + p], 1e-6);
         }
         GradCheck.check("MarginalGaussian", in -> g.nll(in[0], null),
-                GradCheck.input(rnd, -2, 2, 1, d, 1, 2, 2), g.mean(), g.logVar());
+                GradCheck.input(rnd, -2, 2, 1, d, 1, 2, 2), g.mean().tensor(), g.logVar().tensor());
     }
 
     @Test void conditionalNllIsTheClosedFormOfItsPredictions() {
@@ -67,7 +68,7 @@ class GaussianDensityTest {
         double[] mu2 = g.meanAndLogVar(Tensor.ofDouble(ref, ca, c.shape()))[0].toDoubleArray();
         assertTrue(Math.abs(mu2[1] - mu[1]) > 1e-6, "neighbour of a changed voxel");
         List<Tensor> in = new ArrayList<>(List.of(GradCheck.input(rnd, -1, 1, 1, d, 2, 2, 1), GradCheck.input(rnd, -1, 1, 1, dc, 2, 2, 1)));
-        in.addAll(g.parameters());
+        for (Parameter p : g.parameters()) in.add(p.tensor());
         GradCheck.check("ConditionalGaussian", t -> g.nll(t[0], t[1]), in.toArray(new Tensor[0]));
         assertThrows(IllegalArgumentException.class, () -> g.nll(y, null));
         assertThrows(IllegalArgumentException.class, () -> g.nll(y, Tensor.zeros(ref, 1, dc, 3, 2, 2)));

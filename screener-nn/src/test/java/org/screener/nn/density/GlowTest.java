@@ -6,6 +6,7 @@ import org.screener.core.Backends;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
 import org.screener.core.autograd.GradCheck;
+import org.screener.nn.Parameter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +117,7 @@ class GlowTest {
         Glow g = perturbedFlow(ref, 3, 2, 2, 3, 7);
         Random rnd = new Random(8);
         List<Tensor> in = new ArrayList<>(List.of(GradCheck.input(rnd, -1, 1, 1, 3, 1, 1, 2), GradCheck.input(rnd, -1, 1, 1, 2, 1, 1, 2)));
-        in.addAll(g.parameters());
+        for (Parameter p : g.parameters()) in.add(p.tensor());
         GradCheck.check("Glow", t -> g.nll(t[0], t[1]), in.toArray(new Tensor[0]));
     }
 
@@ -127,6 +128,24 @@ class GlowTest {
         double marg = SyntheticPairs.fitAndScore(new Glow(cpu, 2, 0, 2, 16, new Random(4)), train, test, 200, 0.01);
         // best conditional ~0.03 nats, the marginal of (y0, y1) is a line-like density: lower than the Gaussian's 2.98 but far from 0
         assertTrue(cond < marg - 0.5, "conditional " + cond + " vs unconditional " + marg);
+    }
+
+    @Test void namesStateAndReleasedSize() {
+        Backend ref = GradCheck.ref();
+        Glow g1 = perturbedFlow(ref, 3, 2, 2, 4, 30);
+        assertTrue(g1.namedParameters().keySet().containsAll(List.of("steps.0.actnorm.shift", "steps.0.actnorm.log_scale",
+                "steps.1.actnorm.cond.weight", "steps.0.invconv.weight", "steps.1.coupling.net.4.weight", "steps.1.coupling.net.0.bias")));
+        assertArrayEquals(new int[]{4, 3, 1, 1, 1}, g1.namedParameters().get("steps.0.coupling.net.0.weight").shape());
+        // a fresh model loading the state reproduces the NLL and does not re-initialise its act-norms
+        Glow g2 = new Glow(ref, 3, 2, 2, 4, new Random(99));
+        g2.loadStateDict(g1.stateDict(), true);
+        Random rnd = new Random(31);
+        Tensor y = Tensor.randn(ref, rnd, 1f, 1, 3, 2, 1, 2), c = Tensor.randn(ref, rnd, 1f, 1, 2, 2, 1, 2);
+        assertArrayEquals(g1.nll(y, c).toDoubleArray(), g2.nll(y, c).toDoubleArray(), 1e-12);
+        assertTrue(((Glow.ActNorm) g2.steps().get(0)).isInitialized());
+        // d = 32, K = 64, hidden 512: per step 2·32 (act-norm) + 32² + (16·512 + 512) + (512² + 512) + (512·32 + 32)
+        assertEquals(64L * (64 + 1024 + 8704 + 262656 + 16416), new Glow(Backends.getDefault(), 32, 0, 64, 512, new Random(1)).numParameters());
+        assertThrows(IllegalStateException.class, () -> g1.forward(y));
     }
 
     @Test void rejectsBadShapes() {

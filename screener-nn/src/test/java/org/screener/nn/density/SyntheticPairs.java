@@ -3,6 +3,7 @@ package org.screener.nn.density;
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
+import org.screener.nn.optim.Adam;
 
 import java.util.Random;
 
@@ -30,10 +31,11 @@ final class SyntheticPairs {
     static double fitAndScore(DensityModel m, Tensor[] train, Tensor[] test, int steps, double lr) {
         Tensor cTrain = m.conditionChannels() > 0 ? train[1] : null, cTest = m.conditionChannels() > 0 ? test[1] : null;
         m.loss(train[0], cTrain);   // data-dependent initialisation where the model has one
-        DensityTestUtil.Adam opt = new DensityTestUtil.Adam(m.parameters(), lr);
+        Adam opt = new Adam(m.parameters(), lr);
         for (int s = 0; s < steps; s++) {
             m.loss(train[0], cTrain).backward();
             opt.step();
+            m.zeroGrad();
         }
         try (Autograd.Scope s = Autograd.noGrad()) { return m.loss(test[0], cTest).itemDouble(); }
     }

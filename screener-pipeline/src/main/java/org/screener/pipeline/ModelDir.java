@@ -1,0 +1,84 @@
+package org.screener.pipeline;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import org.screener.data.preprocess.PreprocessConfig;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A self-describing model directory:
+ * <pre>
+ * config.json                    {@link Config}: format version, seed, data, preprocessing, descriptor training
+ * descriptor.safetensors         the trained descriptor UNet (its config in the metadata)
+ * losses-descriptor.csv          the descriptor stage's loss log
+ * checkpoints/descriptor/        resumable checkpoints of the descriptor stage
+ * cache/                         preprocessed volumes
+ * </pre>
+ */
+public final class ModelDir {
+    public static final int VERSION = 1;
+    public static final String CONFIG = "config.json", DESCRIPTOR = "descriptor.safetensors",
+            LOSSES_DESCRIPTOR = "losses-descriptor.csv";
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    /** Contents of {@value #CONFIG}. */
+    public static final class Config {
+        public int version = VERSION;
+        public long seed;
+        /** Training data (folder or manifest) as given; informational. */
+        public String data;
+        public PreprocessConfig preprocess;
+        public DescriptorConfig descriptor;
+
+        public Config validate(Path where) {
+            if (version != VERSION)
+                throw new IllegalArgumentException(where + ": model directory format version " + version + ", this build reads " + VERSION);
+            if (preprocess == null || descriptor == null)
+                throw new IllegalArgumentException(where + ": needs 'preprocess' and 'descriptor' sections");
+            preprocess.validate();
+            descriptor.validate();
+            return this;
+        }
+    }
+
+    public final Path root;
+
+    public ModelDir(Path root) { this.root = root; }
+
+    public Path config() { return root.resolve(CONFIG); }
+    public Path descriptor() { return root.resolve(DESCRIPTOR); }
+    public Path descriptorLosses() { return root.resolve(LOSSES_DESCRIPTOR); }
+    public Path descriptorCheckpoints() { return root.resolve("checkpoints").resolve("descriptor"); }
+    public Path cache() { return root.resolve("cache"); }
+
+    public boolean hasConfig() { return Files.isRegularFile(config()); }
+
+    public Config readConfig() throws IOException {
+        Config c;
+        try {
+            c = GSON.fromJson(Files.readString(config(), StandardCharsets.UTF_8), Config.class);
+        } catch (JsonParseException e) {
+            throw new IOException(config() + ": not a valid model config: " + e.getMessage(), e);
+        }
+        if (c == null) throw new IOException(config() + ": empty");
+        return c.validate(config());
+    }
+
+    /** Written atomically (temp file, then rename). */
+    public void writeConfig(Config c) throws IOException {
+        Files.createDirectories(root);
+        writeAtomically(config(), GSON.toJson(c));
+    }
+
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -10,6 +10,7 @@ import org.screener.nn.train.StepFunction;
 import org.screener.nn.train.Trainer;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,8 @@ public final class DescriptorStage {
                 .schedule(LrSchedule.oneCycle(d.lr, d.steps, d.warmupFraction, 25, 1e4))
                 .clipGradNorm(d.clipNorm)
                 .checkpointEvery(d.checkpointEvery)
-                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30, progress == null ? System.err : progress);
+                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30,
+                        progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress);
         t.resume();
         dir.writeConfig(cfg);
         return t;

@@ -1,0 +1,92 @@
+package org.screener.cli;
+
+import org.screener.core.Backends;
+import org.screener.core.cpu.Parallel;
+import org.screener.data.preprocess.PreprocessConfig;
+import org.screener.pipeline.DescriptorConfig;
+import org.screener.pipeline.DescriptorStage;
+import org.screener.pipeline.ModelDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Train a Screener model stage into a model directory; resumes from its checkpoints. */
+@Command(name = "train", description = {"Train a Screener model stage into a self-describing model directory.",
+        "Resumes automatically when the directory holds checkpoints; options left out are then taken from its config.json."})
+public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--data", required = true, description = "Folder of NIfTI volumes or CSV manifest with an 'image' column.") Path data;
+    @Option(names = "--out", required = true, description = "Model directory (created).") Path out;
+    @Option(names = "--preset", description = "cpu-small or paper (default: the model dir's, else cpu-small).") String preset;
+    @Option(names = "--seed", description = "Seed of initialisation and sampling (default: the model dir's, else 0).") Long seed;
+    @Option(names = "--stage", defaultValue = "descriptor", description = "Stage to train: descriptor (condition, density: not implemented yet) (default: ${DEFAULT-VALUE}).") String stage;
+    @Option(names = "--steps", description = "Training steps (default: the model dir's, else the preset's).") Long steps;
+    @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
+
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() throws Exception {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        if (stage.equals("condition") || stage.equals("density")) {
+            err.println("screener train: stage '" + stage + "' is not implemented yet (only 'descriptor')");
+            return 2;
+        }
+        if (!stage.equals("descriptor"))
+            throw new IllegalArgumentException("--stage must be descriptor, condition or density, got '" + stage + "'");
+        if (!Files.exists(data)) throw new IllegalArgumentException("--data " + data + " does not exist");
+        if (steps != null && steps < 2) throw new IllegalArgumentException("--steps must be >= 2, got " + steps);
+        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is not a directory");
+
+        ModelDir dir = new ModelDir(out);
+        ModelDir.Config cfg;
+        if (dir.hasConfig()) {
+            cfg = dir.readConfig();
+            if (preset != null && !preset.equals(cfg.descriptor.preset))
+                throw new IllegalArgumentException(out + " was created with preset '" + cfg.descriptor.preset
+                        + "', not '" + preset + "'; use another --out");
+        } else {
+            cfg = new ModelDir.Config();
+            cfg.preprocess = PreprocessConfig.defaults();
+            cfg.descriptor = DescriptorConfig.preset(preset != null ? preset : "cpu-small");
+        }
+        if (seed != null) cfg.seed = seed;
+        if (steps != null) cfg.descriptor.steps = steps;
+        cfg.data = data.toAbsolutePath().toString();
+        if (threads != null) Parallel.setThreads(threads);
+
+        err.printf(Locale.ROOT, "train: descriptor stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
+                cfg.descriptor.preset, cfg.descriptor.steps, cfg.seed, Parallel.threads(), out);
+        PrintStream progress = new PrintStream(lines(err), true, StandardCharsets.UTF_8);
+        DescriptorStage.Result r = DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress);
+        if (r.resumedFrom() > 0) err.printf(Locale.ROOT, "train: resumed from step %d%n", r.resumedFrom());
+        err.printf(Locale.ROOT, "train: %d/%d steps, %.2f steps/s this run; %s%n", r.stepsDone(), r.totalSteps(),
+                r.stepsPerSecond(), r.finished() ? "wrote " + dir.descriptor() : "stopped before the end");
+        return 0;
+    }
+
+    /** The trainer's progress (a PrintStream) into picocli's err writer, a whole UTF-8 line at a time. */
+    private static OutputStream lines(java.io.PrintWriter w) {
+        return new OutputStream() {
+            private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            @Override public void write(int b) {
+                buf.write(b);
+                if (b == '\n') flush();
+            }
+            @Override public void flush() {
+                if (buf.size() == 0) return;
+                w.print(buf.toString(StandardCharsets.UTF_8));
+                w.flush();
+                buf.reset();
+            }
+        };
+    }
+}

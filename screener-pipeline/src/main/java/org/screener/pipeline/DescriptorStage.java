@@ -37,7 +37,7 @@ public final class DescriptorStage {
     /** Trains from a folder or CSV manifest of CT volumes, preprocessed through the directory's cache. */
     public static Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress) throws Exception {
         PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.preprocess, dir.cache());
-        if (ds.size() == 0) throw new IllegalArgumentException("train: no volumes in " + data);
+        if (ds.size() == 0) throw new IllegalArgumentException("no training volumes in " + data);
         return run(dir, VolumeSource.of(ds), cfg, be, progress);
     }
 

@@ -1,0 +1,76 @@
+package org.screener.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.screener.data.synth.Cohort;
+import org.screener.data.synth.SynthConfig;
+import org.screener.nn.io.Checkpoint;
+import org.screener.nn.unet.UNet3dConfig;
+import org.screener.pipeline.ModelDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainCommandTest {
+    @TempDir Path tmp;
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test void writesTheModelDirAndResumes() throws Exception {
+        Path data = tmp.resolve("cohort");
+        new Cohort(SynthConfig.tiny(), 2, 0, List.of(), 5, 0).write(data, false, null);
+        Path out = tmp.resolve("model");
+        StringWriter err = new StringWriter();
+        int rc = run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(),
+                "--preset", "cpu-small", "--seed", "4", "--steps", "2");
+        assertEquals(0, rc, err.toString());
+        ModelDir dir = new ModelDir(out);
+        ModelDir.Config cfg = dir.readConfig();
+        assertEquals(4, cfg.seed);
+        assertEquals(2, cfg.descriptor.steps);
+        assertEquals("cpu-small", cfg.descriptor.preset);
+        assertEquals(UNet3dConfig.cpuSmall(), Checkpoint.loadUNet(dir.descriptor()).config);
+        assertEquals(3, Files.readAllLines(dir.descriptorLosses()).size(), "header + 2 steps");
+        assertTrue(Files.isDirectory(dir.descriptorCheckpoints().resolve("step-000000002")));
+
+        // again: resumes from the finished checkpoint, options taken from config.json
+        StringWriter err2 = new StringWriter();
+        assertEquals(0, run(err2, "train", "--data", data.toString() + "/images", "--out", out.toString()), err2.toString());
+        assertTrue(err2.toString().contains("resumed from step 2"), err2.toString());
+
+        // another preset for the same directory is refused
+        StringWriter err3 = new StringWriter();
+        assertEquals(2, run(err3, "train", "--data", data.toString(), "--out", out.toString(), "--preset", "paper"));
+        assertTrue(err3.toString().contains("cpu-small"), err3.toString());
+    }
+
+    @Test void badInputExitsWithTwo() {
+        for (String[] args : new String[][]{
+                {"train", "--data", tmp.resolve("missing").toString(), "--out", tmp.resolve("m").toString()},
+                {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "condition"},
+                {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "density"},
+                {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "nonsense"},
+                {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--preset", "huge"},
+                {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--steps", "1"},
+                {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString()}}) {   // no volumes
+            StringWriter err = new StringWriter();
+            assertEquals(2, run(err, args), String.join(" ", args) + ": " + err);
+            String msg = err.toString().trim();
+            assertFalse(msg.isEmpty());
+            assertFalse(msg.contains("\tat "), "no stack trace: " + msg);
+        }
+        StringWriter err = new StringWriter();
+        run(err, "train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "density");
+        assertTrue(err.toString().contains("not implemented yet"), err.toString());
+    }
+}

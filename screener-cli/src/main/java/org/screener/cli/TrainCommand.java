@@ -66,7 +66,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         err.printf(Locale.ROOT, "train: descriptor stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
                 cfg.descriptor.preset, cfg.descriptor.steps, cfg.seed, Parallel.threads(), out);
         PrintStream progress = new PrintStream(lines(err), true, StandardCharsets.UTF_8);
-        DescriptorStage.Result r = DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress);
+        DescriptorStage.Result r = DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
         if (r.resumedFrom() > 0) err.printf(Locale.ROOT, "train: resumed from step %d%n", r.resumedFrom());
         err.printf(Locale.ROOT, "train: %d/%d steps, %.2f steps/s this run; %s%n", r.stepsDone(), r.totalSteps(),
                 r.stepsPerSecond(), r.finished() ? "wrote " + dir.descriptor() : "stopped before the end");

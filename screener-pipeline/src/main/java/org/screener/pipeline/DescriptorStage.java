@@ -36,9 +36,22 @@ public final class DescriptorStage {
 
     /** Trains from a folder or CSV manifest of CT volumes, preprocessed through the directory's cache. */
     public static Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress) throws Exception {
+        return run(dir, data, cfg, be, progress, false);
+    }
+
+    /**
+     * As {@link #run(ModelDir, Path, ModelDir.Config, Backend, PrintStream)}; with {@code stopOnShutdown} a JVM
+     * shutdown (Ctrl-C) during training stops after the current step and checkpoints it before the JVM exits.
+     */
+    public static Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress,
+                             boolean stopOnShutdown) throws Exception {
         PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.preprocess, dir.cache());
         if (ds.size() == 0) throw new IllegalArgumentException("no training volumes in " + data);
-        return run(dir, VolumeSource.of(ds), cfg, be, progress);
+        Trainer t = trainer(dir, VolumeSource.of(ds), cfg, be, progress, UnaryOperator.identity());
+        if (!stopOnShutdown) return runAndFinish(dir, t);
+        try (StopOnShutdown hook = new StopOnShutdown(t, progress != null ? progress : System.err)) {
+            return runAndFinish(dir, t);
+        }
     }
 
     /** Trains on already preprocessed volumes. */

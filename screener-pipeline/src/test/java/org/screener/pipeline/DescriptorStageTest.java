@@ -150,6 +150,34 @@ class DescriptorStageTest {
         assertTrue(maxDiff > 1e-2, "another seed's weights differ by only " + maxDiff);
     }
 
+    @Test void shutdownHookStopsAfterTheCurrentStepWithACheckpoint(@TempDir Path tmp) throws Exception {
+        ModelDir dir = new ModelDir(tmp.resolve("m"));
+        Trainer[] t = new Trainer[1];
+        StopOnShutdown[] hook = new StopOnShutdown[1];
+        Thread[] signal = new Thread[1];
+        t[0] = DescriptorStage.trainer(dir, source, config(6), be, null, fn -> (step, rnd) -> {
+            if (step == 1) {
+                // what the JVM does on Ctrl-C: run the hook on its own thread; it blocks until the checkpoint is written
+                signal[0] = new Thread(hook[0]::stopAndWait);
+                signal[0].start();
+                while (signal[0].getState() != Thread.State.WAITING) Thread.onSpinWait();
+            }
+            return fn.step(step, rnd);
+        });
+        DescriptorStage.Result r;
+        try (StopOnShutdown h = new StopOnShutdown(t[0], new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))) {
+            hook[0] = h;
+            r = DescriptorStage.runAndFinish(dir, t[0]);
+            assertEquals(Thread.State.WAITING, signal[0].getState(), "the hook waits until the run is closed");
+        }
+        signal[0].join(5000);
+        assertFalse(signal[0].isAlive());
+        assertFalse(r.finished());
+        assertEquals(2, r.stepsDone());
+        assertTrue(Files.exists(dir.descriptorCheckpoints().resolve("step-000000002").resolve("state.json")));
+        assertEquals(2, DescriptorStage.run(dir, source, config(6), be, null).resumedFrom());
+    }
+
     @Test void refusesToResumeWithAnotherConfig(@TempDir Path tmp) throws Exception {
         ModelDir dir = new ModelDir(tmp.resolve("m"));
         DescriptorStage.run(dir, source, config(2), be, null);

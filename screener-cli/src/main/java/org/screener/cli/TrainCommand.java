@@ -66,7 +66,13 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         err.printf(Locale.ROOT, "train: descriptor stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
                 cfg.descriptor.preset, cfg.descriptor.steps, cfg.seed, Parallel.threads(), out);
         PrintStream progress = new PrintStream(lines(err), true, StandardCharsets.UTF_8);
-        DescriptorStage.Result r = DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
+        DescriptorStage.Result r;
+        try {
+            r = DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
+        } catch (IllegalStateException e) {   // e.g. checkpoints of other settings: keep the message to one line
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalStateException(first.endsWith(":") ? first.substring(0, first.length() - 1) : first, e);
+        }
         if (r.resumedFrom() > 0) err.printf(Locale.ROOT, "train: resumed from step %d%n", r.resumedFrom());
         err.printf(Locale.ROOT, "train: %d/%d steps, %.2f steps/s this run; %s%n", r.stepsDone(), r.totalSteps(),
                 r.stepsPerSecond(), r.finished() ? "wrote " + dir.descriptor() : "stopped before the end");

@@ -48,6 +48,12 @@ class TrainCommandTest {
         assertEquals(0, run(err2, "train", "--data", data.toString() + "/images", "--out", out.toString()), err2.toString());
         assertTrue(err2.toString().contains("resumed from step 2"), err2.toString());
 
+        // other settings than the checkpoints': refused with a one-line message
+        StringWriter err4 = new StringWriter();
+        assertEquals(2, run(err4, "train", "--data", data.toString() + "/images", "--out", out.toString(), "--steps", "3"));
+        assertEquals(1, err4.toString().trim().lines().filter(l -> !l.startsWith("train: descriptor stage")).count(), err4.toString());
+        assertTrue(err4.toString().contains("config differs"), err4.toString());
+
         // another preset for the same directory is refused
         StringWriter err3 = new StringWriter();
         assertEquals(2, run(err3, "train", "--data", data.toString(), "--out", out.toString(), "--preset", "paper"));

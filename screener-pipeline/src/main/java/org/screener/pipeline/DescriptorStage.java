@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -67,12 +68,10 @@ public final class DescriptorStage {
         DescriptorConfig d = cfg.descriptor;
         DescriptorModel model = new DescriptorModel(be, d, new Random(cfg.seed));
         AdamW opt = new AdamW(model.namedParameters(), d.lr, 0.9, 0.999, d.eps, d.weightDecay);
-        // the Trainer refuses to resume checkpoints of a different training config
-        String runConfig = ModelDir.GSON.toJson(Map.of("preprocess", cfg.preprocess, "descriptor", d));
         Trainer t = new Trainer(model, opt, wrap.apply(new DescriptorTraining(be, model, source, d)), d.steps,
                 dir.descriptorCheckpoints())
                 .seed(cfg.seed)
-                .config(runConfig)
+                .config(runConfig(cfg))
                 .schedule(LrSchedule.oneCycle(d.lr, d.steps, d.warmupFraction, 25, 1e4))
                 .clipGradNorm(d.clipNorm)
                 .checkpointEvery(d.checkpointEvery)
@@ -81,6 +80,17 @@ public final class DescriptorStage {
         t.resume();
         dir.writeConfig(cfg);
         return t;
+    }
+
+    /**
+     * What the Trainer compares on resume (it refuses checkpoints of another training config): preprocessing
+     * and descriptor settings as JSON in a fixed order (Map.of's order would change from one JVM to the next).
+     */
+    static String runConfig(ModelDir.Config cfg) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("preprocess", cfg.preprocess);
+        run.put("descriptor", cfg.descriptor);
+        return ModelDir.GSON.toJson(run);
     }
 
     static Result runAndFinish(ModelDir dir, Trainer t) throws Exception {

@@ -186,6 +186,13 @@ class DescriptorStageTest {
         assertThrows(IllegalStateException.class, () -> DescriptorStage.run(dir, source, other, be, null));
     }
 
+    @Test void runConfigHasAFixedOrder() {
+        // resuming in another JVM compares this string with the checkpoint's
+        String s = DescriptorStage.runConfig(config(6));
+        assertTrue(s.indexOf("\"preprocess\"") < s.indexOf("\"descriptor\""), s);
+        assertEquals(s, DescriptorStage.runConfig(config(6)));
+    }
+
     @Test void presetsFollowThePaper() {
         DescriptorConfig p = DescriptorConfig.paper().validate();
         assertArrayEquals(new int[]{96, 96, 64}, p.cropSize);

@@ -1,0 +1,44 @@
+package org.screener.nn.density;
+
+import org.screener.core.Backend;
+import org.screener.core.Tensor;
+import org.screener.core.ops.Shapes;
+import org.screener.nn.Init;
+import org.screener.nn.layers.Activation;
+import org.screener.nn.layers.Conv3d;
+import org.screener.nn.layers.Sequential;
+
+import java.util.Random;
+
+/**
+ * Diagonal Gaussian whose mean and log-variance are predicted from the condition by a small conv net with 3×3×3
+ * kernels (method reference §4.2): c → conv(dc→hidden) → SiLU → conv(hidden→2d) split into μ(c) and log σ²(c).
+ * The last conv starts at zero, so the model starts at the standard normal.
+ */
+public final class ConditionalGaussian extends DensityModel {
+    public static final int KERNEL = 3;
+    private final Sequential net;
+
+    public ConditionalGaussian(Backend backend, int channels, int conditionChannels, int hidden, Random rnd) {
+        super(channels, conditionChannels);
+        if (conditionChannels < 1 || hidden < 1)
+            throw new IllegalArgumentException("ConditionalGaussian: needs dc >= 1 and hidden >= 1, got dc=" + conditionChannels + ", hidden=" + hidden);
+        int[] k = {KERNEL, KERNEL, KERNEL}, one = {1, 1, 1}, pad = {KERNEL / 2, KERNEL / 2, KERNEL / 2};
+        Conv3d last = new Conv3d(backend, hidden, 2 * channels, k, one, pad, one, 1, true, rnd);
+        Init.zeros(last);
+        net = registerModule("net", new Sequential(
+                new Conv3d(backend, conditionChannels, hidden, k, one, pad, one, 1, true, rnd), Activation.silu(), last));
+    }
+
+    /** μ(c) and log σ²(c), each (N, d, D, H, W). */
+    public Tensor[] meanAndLogVar(Tensor c) {
+        Tensor out = net.forward(c);
+        return new Tensor[]{Shapes.slice(out, 1, 0, channels), Shapes.slice(out, 1, channels, 2 * channels)};
+    }
+
+    @Override public Tensor nll(Tensor y, Tensor c) {
+        checkInputs(y, c);
+        Tensor[] ml = meanAndLogVar(c);
+        return MarginalGaussian.gaussianNll(y, ml[0], ml[1]);
+    }
+}

@@ -1,0 +1,52 @@
+package org.screener.nn.density;
+
+import org.screener.core.Shape;
+import org.screener.core.Tensor;
+import org.screener.nn.Module;
+
+/**
+ * A density of a per-voxel descriptor y (N, d, D, H, W) given a condition c (N, dc, D, H, W). {@link #nll}
+ * returns −log q(y[n,:,v] | c[n,:,v]) in nats per voxel, (N, D, H, W): the anomaly score.
+ * {@link #forward} is the NLL of an unconditional model.
+ */
+public abstract class DensityModel extends Module {
+    protected final int channels, conditionChannels;
+
+    protected DensityModel(int channels, int conditionChannels) {
+        if (channels < 1 || conditionChannels < 0)
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": bad channel counts d=" + channels + ", dc=" + conditionChannels);
+        this.channels = channels;
+        this.conditionChannels = conditionChannels;
+    }
+
+    /** Per-voxel negative log-likelihood in nats; c may be null for models without a condition. */
+    public abstract Tensor nll(Tensor y, Tensor c);
+
+    /** The NLL map of an unconditional model; conditional models need {@link #nll(Tensor, Tensor)}. */
+    @Override public Tensor forward(Tensor y) {
+        if (conditionChannels > 0)
+            throw new IllegalStateException(getClass().getSimpleName() + ": conditional model (dc=" + conditionChannels + "); call nll(y, c)");
+        return nll(y, null);
+    }
+
+    /** Mean NLL over all voxels: the training loss. */
+    public Tensor loss(Tensor y, Tensor c) { return nll(y, c).mean(); }
+
+    public int channels() { return channels; }
+    public int conditionChannels() { return conditionChannels; }
+
+    protected void checkInputs(Tensor y, Tensor c) {
+        String who = getClass().getSimpleName();
+        if (y.rank() != 5 || y.dim(1) != channels)
+            throw new IllegalArgumentException(who + ": y must be (N, " + channels + ", D, H, W), got " + Shape.str(y.shape()));
+        if (conditionChannels > 0) {
+            if (c == null) throw new IllegalArgumentException(who + ": needs a condition with " + conditionChannels + " channels");
+            int[] ys = y.shape(), cs = c.shape();
+            if (c.rank() != 5 || cs[1] != conditionChannels || cs[0] != ys[0] || cs[2] != ys[2] || cs[3] != ys[3] || cs[4] != ys[4])
+                throw new IllegalArgumentException(who + ": condition " + Shape.str(cs) + " does not match y " + Shape.str(ys)
+                        + " with " + conditionChannels + " channels");
+        }
+    }
+
+    static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+}

@@ -19,11 +19,11 @@ final class ElementwiseVector {
     private ElementwiseVector() {}
 
     /**
-     * At most 256-bit lanes: these loops are memory bound, and on the AVX-512 build machine 512-bit loads
-     * (mostly unaligned, so each crosses a cache line) ran same-shape add 3-4x slower than 256-bit ones.
+     * The preferred species, the same as the GEMM and conv kernels. Mixing species in one JVM is a trap: once
+     * C2 has seen FloatVector code at two shapes, the GEMM kernel compiled afterwards ran 15-30x slower
+     * (512x512 by 512x4096: 270 ms instead of 14 ms when a 256-bit relu ran first).
      */
-    private static final VectorSpecies<Float> S =
-            FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 

@@ -420,24 +420,24 @@ public final class Nifti {
         for (int r = 0; r < 3; r++) for (int c = 0; c < 4; c++) h.putFloat(280 + 16 * r + 4 * c, (float) a[r][c]);
         h.put(344, (byte) 'n'); h.put(345, (byte) '+'); h.put(346, (byte) '1');
         boolean gz = file.getFileName().toString().endsWith(".gz");
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-             OutputStream out = gz ? fastGzip(raw) : raw) {
-            out.write(h.array());
-            int n = (int) v.size();
-            int chunk = 1 << 18;
-            ByteBuffer buf = ByteBuffer.allocate(chunk * 4).order(ByteOrder.LITTLE_ENDIAN);
-            short[] s = v.shorts();
-            float[] f = shorts ? null : v.floats();
-            for (int off = 0; off < n; off += chunk) {
-                int m = Math.min(chunk, n - off);
-                buf.clear();
-                if (shorts) for (int k = 0; k < m; k++) buf.putShort(s[off + k]);
-                else for (int k = 0; k < m; k++) buf.putFloat(f[off + k]);
-                out.write(buf.array(), 0, buf.position());
+        org.screener.core.io.AtomicFile.write(file, tmp -> {
+            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                 OutputStream out = gz ? fastGzip(raw) : raw) {
+                out.write(h.array());
+                int n = (int) v.size();
+                int chunk = 1 << 18;
+                ByteBuffer buf = ByteBuffer.allocate(chunk * 4).order(ByteOrder.LITTLE_ENDIAN);
+                short[] s = v.shorts();
+                float[] f = shorts ? null : v.floats();
+                for (int off = 0; off < n; off += chunk) {
+                    int m = Math.min(chunk, n - off);
+                    buf.clear();
+                    if (shorts) for (int k = 0; k < m; k++) buf.putShort(s[off + k]);
+                    else for (int k = 0; k < m; k++) buf.putFloat(f[off + k]);
+                    out.write(buf.array(), 0, buf.position());
+                }
             }
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 
     // ---------------------------------------------------------------- helpers

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.screener.data.Volume;
 
@@ -33,10 +30,7 @@ public final class PreprocessedCache {
     public static void write(Path file, Preprocessed p, boolean half) throws IOException {
         Volume img = p.image();
         PreprocessGeometry g = p.geometry();
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
+        org.screener.core.io.AtomicFile.write(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
                 h.put(MAGIC).putInt(VERSION).putInt((half ? 1 : 0) | (p.mask() != null ? 2 : 0));
@@ -60,16 +54,8 @@ public final class PreprocessedCache {
                     }
                 }
                 b.flip(); writeFully(ch, b);
-                ch.force(false);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     public static Preprocessed read(Path file) throws IOException {

@@ -17,10 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,25 +62,11 @@ public final class Safetensors {
     /** As {@link #write(Path, Map, Map)}; tests wrap the stream to simulate failures mid-write. */
     static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata,
                       UnaryOperator<OutputStream> wrap) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        boolean done = false;
-        try {
+        org.screener.core.io.AtomicFile.write(file, tmp -> {
             try (OutputStream out = wrap.apply(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
                 writeTo(out, tensors, metadata);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) { ch.force(true); }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** The header bytes (JSON padded with spaces to a multiple of 8) for these tensors. */

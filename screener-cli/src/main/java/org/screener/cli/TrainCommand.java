@@ -73,6 +73,10 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new IllegalStateException(first.endsWith(":") ? first.substring(0, first.length() - 1) : first, e);
         }
+        if (r.resumedFrom() >= r.totalSteps()) {
+            err.printf(Locale.ROOT, "train: already trained (%d/%d steps); wrote %s%n", r.stepsDone(), r.totalSteps(), dir.descriptor());
+            return 0;
+        }
         if (r.resumedFrom() > 0) err.printf(Locale.ROOT, "train: resumed from step %d%n", r.resumedFrom());
         err.printf(Locale.ROOT, "train: %d/%d steps, %.2f steps/s this run; %s%n", r.stepsDone(), r.totalSteps(),
                 r.stepsPerSecond(), r.finished() ? "wrote " + dir.descriptor() : "stopped before the end");

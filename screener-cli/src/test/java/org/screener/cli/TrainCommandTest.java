@@ -46,7 +46,7 @@ class TrainCommandTest {
         // again: resumes from the finished checkpoint, options taken from config.json
         StringWriter err2 = new StringWriter();
         assertEquals(0, run(err2, "train", "--data", data.toString() + "/images", "--out", out.toString()), err2.toString());
-        assertTrue(err2.toString().contains("resumed from step 2"), err2.toString());
+        assertTrue(err2.toString().contains("already trained (2/2 steps)"), err2.toString());
 
         // other settings than the checkpoints': refused with a one-line message
         StringWriter err4 = new StringWriter();

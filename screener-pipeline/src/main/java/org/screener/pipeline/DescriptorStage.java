@@ -1,6 +1,7 @@
 package org.screener.pipeline;
 
 import org.screener.core.Backend;
+import org.screener.core.io.AtomicFile;
 import org.screener.data.preprocess.PreprocessedDataset;
 import org.screener.data.sampling.VolumeSource;
 import org.screener.nn.io.Checkpoint;
@@ -100,12 +101,13 @@ public final class DescriptorStage {
         double sec = (System.nanoTime() - t0) / 1e9;
         Path losses = t.dir().resolve(Trainer.LOSSES);
         if (Files.isRegularFile(losses))
-            Files.copy(losses, dir.descriptorLosses(), StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(dir.descriptorLosses(), tmp -> Files.copy(losses, tmp, StandardCopyOption.REPLACE_EXISTING));
         if (finished) {
             DescriptorModel m = (DescriptorModel) t.model();
-            Path tmp = dir.descriptor().resolveSibling(ModelDir.DESCRIPTOR + ".tmp");
-            Checkpoint.saveUNet(tmp, m.unet, Map.of("stage", "descriptor", "steps", Long.toString(t.step())));
-            Files.move(tmp, dir.descriptor(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("stage", "descriptor");
+            meta.put("steps", Long.toString(t.step()));
+            Checkpoint.saveUNet(dir.descriptor(), m.unet, meta);   // atomic (Safetensors writes via AtomicFile)
         }
         return new Result(from, t.step(), t.totalSteps(), finished, sec);
     }

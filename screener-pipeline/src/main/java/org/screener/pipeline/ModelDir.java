@@ -3,13 +3,13 @@ package org.screener.pipeline;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import org.screener.core.io.AtomicFile;
 import org.screener.data.preprocess.PreprocessConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A self-describing model directory:
@@ -70,15 +70,13 @@ public final class ModelDir {
         return c.validate(config());
     }
 
-    /** Written atomically (temp file, then rename). */
+    /** Written atomically ({@link AtomicFile}). */
     public void writeConfig(Config c) throws IOException {
         Files.createDirectories(root);
         writeAtomically(config(), GSON.toJson(c));
     }
 
     static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -123,18 +123,17 @@ class DescriptorStageTest {
         assertEquals(3, resumed.resumedFrom());
         assertTrue(resumed.finished());
 
-        // Not bit-identical: the Vector API kernels (lanewise EXP in SiLU, reduceLanes in sums) round differently
-        // before and after the JIT compiles them, so even two uninterrupted runs in one JVM differ by ~1e-6.
-        // A wrong resume (other batches, lost optimizer state or lr) moves weights by ~lr = 3e-3.
+        // Bit-identical: every kernel sums in an order fixed by the thread count (conv3d's weight gradient once
+        // added per-thread partials in finishing order, which made resumed runs differ by ~1e-7).
         Map<String, Tensor> wa = Checkpoint.loadUNet(a.descriptor()).stateDict(), wb = Checkpoint.loadUNet(b.descriptor()).stateDict();
         assertEquals(wa.keySet(), wb.keySet());
-        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), 5e-5f, k);
+        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), 0f, k);
         List<double[]> la = losses(a.descriptorLosses()), lb = losses(b.descriptorLosses());
         assertEquals(6, lb.size());
         for (int i = 0; i < 6; i++) {
             assertEquals(la.get(i)[0], lb.get(i)[0]);
-            assertEquals(la.get(i)[1], lb.get(i)[1], 1e-15, "lr at step " + (i + 1));
-            assertEquals(la.get(i)[2], lb.get(i)[2], 1e-4 * la.get(i)[2], "loss at step " + (i + 1));
+            assertEquals(la.get(i)[1], lb.get(i)[1], "lr at step " + (i + 1));
+            assertEquals(la.get(i)[2], lb.get(i)[2], "loss at step " + (i + 1));
         }
         // the same comparison tells a resume that restarts from scratch apart
         ModelDir fresh = new ModelDir(tmp.resolve("fresh"));

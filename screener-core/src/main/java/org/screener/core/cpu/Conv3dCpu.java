@@ -18,7 +18,7 @@ import java.util.Arrays;
  * <li>backwardData with stride 1 is the forward conv of gy with the flipped, transposed weight; otherwise a
  *     tile product W^T·gy followed by col2im, with depth slabs done in two phases so no two threads add to
  *     the same voxel.</li>
- * <li>backwardWeight accumulates per-thread partial K × Cout grads, summed at the end.</li>
+ * <li>backwardWeight accumulates per-chunk partial K × Cout grads, summed at the end in chunk order.</li>
  * </ul>
  */
 public final class Conv3dCpu {
@@ -429,12 +429,6 @@ public final class Conv3dCpu {
                 for (int q = 0; q < K; q++) gw[(g * coutG + co) * K + q] = total[(g * K + q) * coPad + co];
     }
 
-    private static void addInto(float[] total, int off, float[] part) {
-        synchronized (total) {
-            for (int i = 0; i < part.length; i++) total[off + i] += part[i];
-        }
-    }
-
     private static void backwardWeightDirect(ConvParams p, float[] x, float[] gy, ConvGemm k, float[] total, int coPad) {
         int cinG = p.cin / p.groups, coutG = p.cout / p.groups;
         int OD = p.out[0], OH = p.out[1], OW = p.out[2];
@@ -453,6 +447,7 @@ public final class Conv3dCpu {
                 if (g0.padded) { g0.fill(p, x, xOff); src = g0.xp; srcOff = 0; }
                 else { src = x; srcOff = (int) xOff; }
                 int yOff = (int) ((long) (n * p.cout + g * coutG) * outVol), gOff = g * K * coPad;
+                Parallel.OrderedSum sums = new Parallel.OrderedSum();
                 Parallel.forRange(g0.blocks * g0.tpp, 1, (lo, hi) -> {
                     float[] part = new float[K * coPad], gyt = new float[T * coPad];
                     float[] scratch = null;
@@ -480,8 +475,9 @@ public final class Conv3dCpu {
                         }
                         k.gemm(K, coPad, uEnd - u0, a, ao, aoff, gyt, 0, gyOff, part, 0, coPad, true);
                     }
-                    addInto(total, gOff, part);
+                    sums.put(lo, part);
                 });
+                sums.addInto(total, gOff);
             }
     }
 
@@ -494,6 +490,7 @@ public final class Conv3dCpu {
         for (int q = 0; q < K; q++) seqOff[q] = q * T;
         int[] gyOff = new int[T];
         for (int u = 0; u < T; u++) gyOff[u] = u * coPad;
+        Parallel.OrderedSum sums = new Parallel.OrderedSum();
         Parallel.forRange(p.n * p.groups * tiles, 1, (lo, hi) -> {
             float[] buf = new float[K * T], gyt = new float[T * coPad];
             float[] part = new float[p.groups * K * coPad];
@@ -506,7 +503,8 @@ public final class Conv3dCpu {
                     for (int j = 0; j < len; j++) gyt[j * coPad + co] = gy[yOff + co * outVol + j];
                 k.gemm(K, coPad, len, buf, 0, seqOff, gyt, 0, gyOff, part, g * K * coPad, coPad, true);
             }
-            addInto(total, 0, part);
+            sums.put(lo, part);
         });
+        sums.addInto(total, 0);
     }
 }

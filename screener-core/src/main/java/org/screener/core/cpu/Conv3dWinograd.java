@@ -226,6 +226,7 @@ final class Conv3dWinograd {
                     }
                 });
                 int tOff = g * 64 * cinG * coPad;
+                Parallel.OrderedSum sums = new Parallel.OrderedSum();
                 Parallel.forRange(TD * TH, 1, (lo, hi) -> {
                     float[] v = new float[64 * cinG * TWp], gt = new float[64 * TWp * coPad];
                     float[] part = new float[64 * cinG * coPad];
@@ -250,10 +251,9 @@ final class Conv3dWinograd {
                             k.gemm(cinG, coPad, TW, v, e * cinG * TWp, aoff, gt, e * TWp * coPad, boff,
                                     part, e * cinG * coPad, coPad, true);
                     }
-                    synchronized (total) {
-                        for (int i = 0; i < part.length; i++) total[tOff + i] += part[i];
-                    }
+                    sums.put(lo, part);
                 });
+                sums.addInto(total, tOff);
             }
         // back to 3×3×3: A' along each axis
         double[] m = new double[64], t1 = new double[48], t2 = new double[36];

@@ -64,4 +64,22 @@ public final class Parallel {
             }
         });
     }
+
+    /**
+     * Partial results of parallel chunks, keyed by the chunk's start and added into a total in that order, so
+     * the float sum does not depend on which thread finished first (resumed training stays bit-identical).
+     */
+    public static final class OrderedSum {
+        private final java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> parts =
+                new java.util.concurrent.ConcurrentSkipListMap<>();
+
+        public void put(int chunkStart, float[] part) { parts.put(chunkStart, part); }
+
+        /** total[off + i] += every part[i], parts in chunk order; then forgets them. */
+        public void addInto(float[] total, int off) {
+            for (float[] part : parts.values())
+                for (int i = 0; i < part.length; i++) total[off + i] += part[i];
+            parts.clear();
+        }
+    }
 }

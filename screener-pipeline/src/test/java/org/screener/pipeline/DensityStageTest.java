@@ -54,6 +54,7 @@ class DensityStageTest {
         List<double[]> rows = DescriptorStageTest.losses(dir.densityLosses());
         assertEquals(30, rows.size());
         double first = mean(rows, 0, 5), last = mean(rows, 25, 30);
+        System.out.printf("gaussian+sincos density loss: first 5 steps %.4f, last 5 %.4f%n", first, last);
         assertTrue(last < first - 0.1, "density loss " + first + " -> " + last);
         assertTrue(Files.isRegularFile(dir.density()));
         assertTrue(Files.isDirectory(dir.densityCheckpoints().resolve("step-000000030")));
@@ -73,6 +74,15 @@ class DensityStageTest {
         float[] other = s.scorePatch(patch, new int[]{12, 30, 40}, new int[]{32, 52, 64}).toArray();
         assertFalse(java.util.Arrays.equals(map.toArray(), other));
 
+        // through SlidingWindow over a whole preprocessed scan: one finite score per voxel
+        org.screener.data.Volume v = DescriptorStageTest.source.volume(0);
+        int[] dhw = {v.nz, v.ny, v.nx};
+        org.screener.nn.infer.SlidingWindow.Result sw = org.screener.nn.infer.SlidingWindow.run(v.floats(), dhw,
+                s.patchFunction(dhw), new org.screener.nn.infer.SlidingWindow.Options().patch(16, 24, 24).overlap(0.25));
+        assertEquals(1, sw.channels());
+        assertArrayEquals(dhw, sw.dims());
+        for (float x : sw.data()) assertTrue(Float.isFinite(x));
+
         // resuming a finished run does nothing more
         DescriptorStage.Result again = DensityStage.run(dir, DescriptorStageTest.source, cfg, be, null);
         assertEquals(30, again.resumedFrom());
@@ -84,6 +94,7 @@ class DensityStageTest {
         assertTrue(DensityStage.run(dir, DescriptorStageTest.source, cfg, be, null).finished());
         List<double[]> rows = DescriptorStageTest.losses(dir.densityLosses());
         double first = mean(rows, 0, 5), last = mean(rows, 25, 30);
+        System.out.printf("flow density loss: first 5 steps %.4f, last 5 %.4f%n", first, last);
         assertTrue(last < first, "flow loss " + first + " -> " + last);
         DensityScorer s = DensityScorer.load(dir, be);
         Tensor patch = Tensor.randn(be, new Random(4), 1f, 2, 1, 12, 16, 16);

@@ -5,6 +5,8 @@ import org.screener.core.cpu.Parallel;
 import org.screener.data.preprocess.PreprocessConfig;
 import org.screener.pipeline.DescriptorConfig;
 import org.screener.pipeline.DescriptorStage;
+import org.screener.pipeline.DensityConfig;
+import org.screener.pipeline.DensityStage;
 import org.screener.pipeline.ModelDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,11 +32,14 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--stage", defaultValue = "descriptor", description = "Stage to train: descriptor (condition, density: not implemented yet) (default: ${DEFAULT-VALUE}).") String stage;
     @Option(names = "--steps", description = "Training steps (default: the model dir's, else the preset's).") Long steps;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
+    @Option(names = "--density", description = "Density stage: gaussian or flow (default: the model dir's, else gaussian).") String densityKind;
+    @Option(names = "--condition", description = "Density stage: none or sincos (default: the model dir's, else none).") String densityCondition;
 
     @Spec CommandSpec spec;
 
     @Override public Integer call() throws Exception {
         java.io.PrintWriter err = spec.commandLine().getErr();
+        if (stage.equals("density")) return density(err);
         if (stage.equals("condition") || stage.equals("density")) {
             err.println("screener train: stage '" + stage + "' is not implemented yet (only 'descriptor')");
             return 2;
@@ -80,6 +85,50 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         if (r.resumedFrom() > 0) err.printf(Locale.ROOT, "train: resumed from step %d%n", r.resumedFrom());
         err.printf(Locale.ROOT, "train: %d/%d steps, %.2f steps/s this run; %s%n", r.stepsDone(), r.totalSteps(),
                 r.stepsPerSecond(), r.finished() ? "wrote " + dir.descriptor() : "stopped before the end");
+        return 0;
+    }
+
+    /** --stage density: needs the model dir's trained descriptor; settings recorded in its config.json. */
+    private int density(java.io.PrintWriter err) throws Exception {
+        ModelDir dir = new ModelDir(out);
+        if (!dir.hasConfig() || !Files.isRegularFile(dir.descriptor())) {
+            err.println("screener train: --stage density needs a trained descriptor in " + out
+                    + " (" + ModelDir.DESCRIPTOR + "); run --stage descriptor first");
+            return 2;
+        }
+        if (!Files.exists(data)) throw new IllegalArgumentException("--data " + data + " does not exist");
+        if (steps != null && steps < 2) throw new IllegalArgumentException("--steps must be >= 2, got " + steps);
+        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        ModelDir.Config cfg = dir.readConfig();
+        if (preset != null && !preset.equals(cfg.descriptor.preset))
+            throw new IllegalArgumentException(out + " was created with preset '" + cfg.descriptor.preset + "', not '" + preset + "'");
+        if (cfg.density == null) {
+            cfg.density = DensityConfig.preset(cfg.descriptor.preset);
+            cfg.density.kind = DensityConfig.GAUSSIAN;
+        }
+        if (densityKind != null) cfg.density.kind = densityKind;
+        if (densityCondition != null) cfg.density.condition = densityCondition;
+        if (seed != null) cfg.seed = seed;
+        if (steps != null) cfg.density.steps = steps;
+        cfg.density.validate();
+        if (threads != null) Parallel.setThreads(threads);
+        err.printf(Locale.ROOT, "train: density stage (%s, condition %s), preset %s, %d steps, seed %d, threads %d -> %s%n",
+                cfg.density.kind, cfg.density.condition, cfg.density.preset, cfg.density.steps, cfg.seed, Parallel.threads(), out);
+        PrintStream progress = new PrintStream(lines(err), true, StandardCharsets.UTF_8);
+        DescriptorStage.Result r;
+        try {
+            r = DensityStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
+        } catch (IllegalStateException e) {   // e.g. checkpoints of other settings: keep the message to one line
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalStateException(first.endsWith(":") ? first.substring(0, first.length() - 1) : first, e);
+        }
+        if (r.resumedFrom() >= r.totalSteps()) {
+            err.printf(Locale.ROOT, "train: density already trained (%d/%d steps); wrote %s%n", r.stepsDone(), r.totalSteps(), dir.density());
+            return 0;
+        }
+        if (r.resumedFrom() > 0) err.printf(Locale.ROOT, "train: resumed from step %d%n", r.resumedFrom());
+        err.printf(Locale.ROOT, "train: %d/%d density steps, %.2f steps/s this run; %s%n", r.stepsDone(), r.totalSteps(),
+                r.stepsPerSecond(), r.finished() ? "wrote " + dir.density() : "stopped before the end");
         return 0;
     }
 

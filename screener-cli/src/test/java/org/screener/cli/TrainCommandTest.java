@@ -60,6 +60,31 @@ class TrainCommandTest {
         assertTrue(err3.toString().contains("cpu-small"), err3.toString());
     }
 
+    @Test void densityStageWritesItsFiles() throws Exception {
+        Path data = tmp.resolve("cohort");
+        new Cohort(SynthConfig.tiny(), 2, 0, List.of(), 5, 0).write(data, false, null);
+        Path out = tmp.resolve("model");
+        String manifest = data.resolve("manifest.csv").toString();
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "train", "--data", manifest, "--out", out.toString(), "--steps", "2"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertEquals(0, run(err2, "train", "--data", manifest, "--out", out.toString(), "--stage", "density",
+                "--density", "flow", "--condition", "sincos", "--steps", "3"), err2.toString());
+        ModelDir dir = new ModelDir(out);
+        ModelDir.Config cfg = dir.readConfig();
+        assertEquals("flow", cfg.density.kind);
+        assertEquals("sincos", cfg.density.condition);
+        assertEquals(3, cfg.density.steps);
+        assertEquals(2, cfg.descriptor.steps, "the descriptor settings stay");
+        assertTrue(Files.isRegularFile(dir.density()));
+        assertEquals(4, Files.readAllLines(dir.densityLosses()).size(), "header + 3 steps");
+        assertTrue(Files.isDirectory(dir.densityCheckpoints().resolve("step-000000003")));
+
+        StringWriter err3 = new StringWriter();
+        assertEquals(2, run(err3, "train", "--data", manifest, "--out", out.toString(), "--stage", "density", "--density", "kde"));
+        assertTrue(err3.toString().contains("kde"), err3.toString());
+    }
+
     @Test void badInputExitsWithTwo() {
         for (String[] args : new String[][]{
                 {"train", "--data", tmp.resolve("missing").toString(), "--out", tmp.resolve("m").toString()},
@@ -77,6 +102,6 @@ class TrainCommandTest {
         }
         StringWriter err = new StringWriter();
         run(err, "train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "density");
-        assertTrue(err.toString().contains("not implemented yet"), err.toString());
+        assertTrue(err.toString().contains("needs a trained descriptor"), err.toString());
     }
 }

@@ -18,13 +18,16 @@ import java.nio.file.Path;
  * descriptor.safetensors         the trained descriptor UNet (its config in the metadata)
  * losses-descriptor.csv          the descriptor stage's loss log
  * checkpoints/descriptor/        resumable checkpoints of the descriptor stage
+ * density.safetensors            the trained density model (kind, condition and sizes in the metadata)
+ * losses-density.csv             the density stage's loss log
+ * checkpoints/density/           resumable checkpoints of the density stage
  * cache/                         preprocessed volumes
  * </pre>
  */
 public final class ModelDir {
     public static final int VERSION = 1;
     public static final String CONFIG = "config.json", DESCRIPTOR = "descriptor.safetensors",
-            LOSSES_DESCRIPTOR = "losses-descriptor.csv";
+            LOSSES_DESCRIPTOR = "losses-descriptor.csv", DENSITY = "density.safetensors", LOSSES_DENSITY = "losses-density.csv";
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** Contents of {@value #CONFIG}. */
@@ -35,6 +38,8 @@ public final class ModelDir {
         public String data;
         public PreprocessConfig preprocess;
         public DescriptorConfig descriptor;
+        /** Density stage settings (kind, condition, ...); null until that stage has been started. */
+        public DensityConfig density;
 
         public Config validate(Path where) {
             if (version != VERSION)
@@ -43,6 +48,7 @@ public final class ModelDir {
                 throw new IllegalArgumentException(where + ": needs 'preprocess' and 'descriptor' sections");
             preprocess.validate();
             descriptor.validate();
+            if (density != null) density.validate();
             return this;
         }
     }
@@ -55,6 +61,9 @@ public final class ModelDir {
     public Path descriptor() { return root.resolve(DESCRIPTOR); }
     public Path descriptorLosses() { return root.resolve(LOSSES_DESCRIPTOR); }
     public Path descriptorCheckpoints() { return root.resolve("checkpoints").resolve("descriptor"); }
+    public Path density() { return root.resolve(DENSITY); }
+    public Path densityLosses() { return root.resolve(LOSSES_DENSITY); }
+    public Path densityCheckpoints() { return root.resolve("checkpoints").resolve("density"); }
     public Path cache() { return root.resolve("cache"); }
 
     public boolean hasConfig() { return Files.isRegularFile(config()); }

@@ -1,0 +1,122 @@
+package org.screener.pipeline;
+
+import java.util.Arrays;
+
+/**
+ * Training settings of the density stage (method reference §4.1–4.3). Plain fields so it serialises to JSON
+ * as is. {@link #paper()} has the paper's values; {@link #cpuSmall()} trains in minutes on two cores.
+ */
+public final class DensityConfig {
+    public static final String GAUSSIAN = "gaussian", FLOW = "flow", NONE = "none", SINCOS = "sincos";
+
+    public String preset;
+    /** "gaussian" (marginal without a condition, else conditional) or "flow" (Glow / conditional Glow). */
+    public String kind;
+    /** "none" or "sincos". */
+    public String condition;
+    /** Frequencies per axis of the sin-cos condition (6 × this channels). */
+    public int sincosFrequencies;
+    /** Crop size (x, y, z), i.e. the tensor (D, H, W) = (z, y, x). */
+    public int[] cropSize;
+    /** Average-pooling stride (x, y, z), kernel = stride. */
+    public int[] poolStride;
+    public int cropsPerBatch;
+    /** σ of the Gaussian noise added to the pooled descriptors during training. */
+    public double noiseStd;
+    /** Hidden width of the conditional Gaussian's conv net. */
+    public int gaussianHidden;
+    public int flowSteps, flowHidden;
+    public long steps;
+    public double lr, eps, weightDecay, warmupFraction, clipNorm;
+    public long checkpointEvery;
+
+    public DensityConfig() {}
+
+    /** The paper's density: crops 96×96×64 pooled 3×3×2, m = 4, σ = 0.1, Glow 64 × 512, 500k steps. */
+    public static DensityConfig paper() {
+        DensityConfig c = new DensityConfig();
+        c.preset = "paper";
+        c.kind = FLOW;
+        c.condition = NONE;
+        c.sincosFrequencies = 4;
+        c.cropSize = new int[]{96, 96, 64};
+        c.poolStride = new int[]{3, 3, 2};
+        c.cropsPerBatch = 4;
+        c.noiseStd = 0.1;
+        c.gaussianHidden = 128;
+        c.flowSteps = 64;
+        c.flowHidden = 512;
+        c.steps = 500_000;
+        c.lr = 3e-4;
+        c.eps = 1e-3;
+        c.weightDecay = 1e-6;
+        c.warmupFraction = 0.02;
+        c.clipNorm = 1.0;
+        c.checkpointEvery = 1000;
+        return c;
+    }
+
+    /** Two cores: crops 32³ (pooled 10×10×16), m = 2, Glow 8 × 64, 200 steps at a higher learning rate. */
+    public static DensityConfig cpuSmall() {
+        DensityConfig c = paper();
+        c.preset = "cpu-small";
+        c.cropSize = new int[]{32, 32, 32};
+        c.cropsPerBatch = 2;
+        c.gaussianHidden = 32;
+        c.flowSteps = 8;
+        c.flowHidden = 64;
+        c.steps = 200;
+        c.lr = 1e-3;
+        c.warmupFraction = 0.1;
+        c.checkpointEvery = 50;
+        return c;
+    }
+
+    public static DensityConfig preset(String name) {
+        switch (name) {
+            case "paper": return paper();
+            case "cpu-small": return cpuSmall();
+            default: throw new IllegalArgumentException("DensityConfig: unknown preset '" + name + "' (paper, cpu-small)");
+        }
+    }
+
+    /** Crop size as tensor axes (D, H, W). */
+    public int[] cropDHW() { return new int[]{cropSize[2], cropSize[1], cropSize[0]}; }
+
+    /** Pooling stride (= kernel) as tensor axes (D, H, W). */
+    public int[] poolDHW() { return new int[]{poolStride[2], poolStride[1], poolStride[0]}; }
+
+    /** The condition source this config names. */
+    public ConditionSource conditionSource() {
+        switch (condition) {
+            case NONE: return NoCondition.INSTANCE;
+            case SINCOS: return new SinCosPosition(sincosFrequencies);
+            default: throw new IllegalArgumentException("DensityConfig: unknown condition '" + condition + "' (none, sincos)");
+        }
+    }
+
+    public DensityConfig validate() {
+        if (!GAUSSIAN.equals(kind) && !FLOW.equals(kind))
+            throw new IllegalArgumentException("DensityConfig: kind '" + kind + "' must be gaussian or flow");
+        if (!NONE.equals(condition) && !SINCOS.equals(condition))
+            throw new IllegalArgumentException("DensityConfig: condition '" + condition + "' must be none or sincos");
+        if (cropSize == null || cropSize.length != 3 || poolStride == null || poolStride.length != 3)
+            throw new IllegalArgumentException("DensityConfig: cropSize " + Arrays.toString(cropSize) + " and poolStride "
+                    + Arrays.toString(poolStride) + " must have 3 axes");
+        for (int a = 0; a < 3; a++)
+            if (poolStride[a] < 1 || cropSize[a] / poolStride[a] < 4)
+                throw new IllegalArgumentException("DensityConfig: cropSize " + Arrays.toString(cropSize) + " pooled with stride "
+                        + Arrays.toString(poolStride) + " must give at least 4 positions per axis");
+        if (SINCOS.equals(condition) && (sincosFrequencies < 1 || sincosFrequencies > 16))
+            throw new IllegalArgumentException("DensityConfig: sincosFrequencies " + sincosFrequencies + " must be in [1, 16]");
+        if (cropsPerBatch < 1 || !(noiseStd >= 0) || gaussianHidden < 1 || flowSteps < 1 || flowHidden < 1)
+            throw new IllegalArgumentException("DensityConfig: cropsPerBatch " + cropsPerBatch + ", noiseStd " + noiseStd
+                    + ", gaussianHidden " + gaussianHidden + ", flowSteps " + flowSteps + ", flowHidden " + flowHidden);
+        if (steps < 2) throw new IllegalArgumentException("DensityConfig: steps " + steps + " must be >= 2");
+        if (!(lr > 0) || !(eps > 0) || !(weightDecay >= 0) || !(warmupFraction > 0 && warmupFraction < 1) || !(clipNorm >= 0))
+            throw new IllegalArgumentException("DensityConfig: lr " + lr + ", eps " + eps + ", weightDecay " + weightDecay
+                    + ", warmupFraction " + warmupFraction + " (in (0, 1)), clipNorm " + clipNorm);
+        if (checkpointEvery < 1) throw new IllegalArgumentException("DensityConfig: checkpointEvery " + checkpointEvery + " must be >= 1");
+        return this;
+    }
+}

@@ -1,0 +1,109 @@
+package org.screener.pipeline;
+
+import org.screener.core.Backend;
+import org.screener.core.io.AtomicFile;
+import org.screener.data.preprocess.PreprocessedDataset;
+import org.screener.data.sampling.VolumeSource;
+import org.screener.nn.density.DensityModel;
+import org.screener.nn.io.Checkpoint;
+import org.screener.nn.optim.AdamW;
+import org.screener.nn.optim.LrSchedule;
+import org.screener.nn.train.Trainer;
+import org.screener.nn.unet.UNet3d;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The density stage of a {@link ModelDir}: needs the trained descriptor.safetensors, records its settings in
+ * config.json ("density"), trains the density model with {@link DensityTraining} under a resumable
+ * {@link Trainer} (checkpoints in checkpoints/density/), then writes density.safetensors (its settings in the
+ * metadata, so {@link DensityScorer} can rebuild it) and losses-density.csv.
+ */
+public final class DensityStage {
+    private DensityStage() {}
+
+    /** Metadata keys of density.safetensors. */
+    public static final String META_CONFIG = "density_config", META_CHANNELS = "channels", META_CONDITION_CHANNELS = "condition_channels";
+
+    /** Trains from a folder or CSV manifest of CT volumes, preprocessed through the directory's cache. */
+    public static DescriptorStage.Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress,
+                                             boolean stopOnShutdown) throws Exception {
+        PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.preprocess, dir.cache());
+        if (ds.size() == 0) throw new IllegalArgumentException("no training volumes in " + data);
+        Trainer t = trainer(dir, VolumeSource.of(ds), cfg, be, progress);
+        if (!stopOnShutdown) return runAndFinish(dir, t, cfg.density);
+        try (StopOnShutdown hook = new StopOnShutdown(t, progress != null ? progress : System.err)) {
+            return runAndFinish(dir, t, cfg.density);
+        }
+    }
+
+    /** Trains on already preprocessed volumes. */
+    public static DescriptorStage.Result run(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be,
+                                             PrintStream progress) throws Exception {
+        return runAndFinish(dir, trainer(dir, source, cfg, be, progress), cfg.density);
+    }
+
+    static Trainer trainer(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be, PrintStream progress)
+            throws IOException {
+        if (cfg.density == null) throw new IllegalArgumentException("DensityStage: the config has no 'density' section");
+        cfg.validate(dir.config());
+        if (!Files.isRegularFile(dir.descriptor()))
+            throw new IllegalStateException(dir.root + " has no trained descriptor (" + ModelDir.DESCRIPTOR
+                    + "); train the descriptor stage first");
+        DensityConfig d = cfg.density;
+        UNet3d unet = Checkpoint.loadUNet(dir.descriptor());
+        unet.to(be);
+        ConditionSource cond = d.conditionSource();
+        DensityModel model = DensityTraining.newModel(be, d, unet.config.outChannels, cond.channels(), new Random(cfg.seed));
+        AdamW opt = new AdamW(model.namedParameters(), d.lr, 0.9, 0.999, d.eps, d.weightDecay);
+        PrintStream out = progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress;
+        Trainer t = new Trainer(model, opt, new DensityTraining(be, unet, cond, model, source, d), d.steps, dir.densityCheckpoints())
+                .seed(cfg.seed)
+                .config(runConfig(cfg))
+                .schedule(LrSchedule.oneCycle(d.lr, d.steps, d.warmupFraction, 25, 1e4))
+                .clipGradNorm(d.clipNorm)
+                .checkpointEvery(d.checkpointEvery)
+                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30, out);
+        t.resume();
+        dir.writeConfig(cfg);
+        return t;
+    }
+
+    /** What the Trainer compares on resume: preprocessing, descriptor and density settings in a fixed order. */
+    static String runConfig(ModelDir.Config cfg) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("preprocess", cfg.preprocess);
+        run.put("descriptor", cfg.descriptor);
+        run.put("density", cfg.density);
+        return ModelDir.GSON.toJson(run);
+    }
+
+    static DescriptorStage.Result runAndFinish(ModelDir dir, Trainer t, DensityConfig d) throws Exception {
+        long from = t.step();
+        long t0 = System.nanoTime();
+        boolean finished = from >= t.totalSteps() || t.run();
+        double sec = (System.nanoTime() - t0) / 1e9;
+        Path losses = t.dir().resolve(Trainer.LOSSES);
+        if (Files.isRegularFile(losses))
+            AtomicFile.write(dir.densityLosses(), tmp -> Files.copy(losses, tmp, StandardCopyOption.REPLACE_EXISTING));
+        if (finished) {
+            DensityModel m = (DensityModel) t.model();
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("stage", "density");
+            meta.put("steps", Long.toString(t.step()));
+            meta.put(META_CONFIG, ModelDir.GSON.toJson(d));
+            meta.put(META_CHANNELS, Integer.toString(m.channels()));
+            meta.put(META_CONDITION_CHANNELS, Integer.toString(m.conditionChannels()));
+            Checkpoint.saveModel(dir.density(), m, meta);
+        }
+        return new DescriptorStage.Result(from, t.step(), t.totalSteps(), finished, sec);
+    }
+}

@@ -18,6 +18,9 @@ import java.nio.file.Path;
  * descriptor.safetensors         the trained descriptor UNet (its config in the metadata)
  * losses-descriptor.csv          the descriptor stage's loss log
  * checkpoints/descriptor/        resumable checkpoints of the descriptor stage
+ * condition.safetensors          the trained condition UNet (2 input channels: image, mask)
+ * losses-condition.csv           the condition stage's loss log
+ * checkpoints/condition/         resumable checkpoints of the condition stage
  * cache/                         preprocessed volumes
  * </pre>
  */
@@ -25,6 +28,7 @@ public final class ModelDir {
     public static final int VERSION = 1;
     public static final String CONFIG = "config.json", DESCRIPTOR = "descriptor.safetensors",
             LOSSES_DESCRIPTOR = "losses-descriptor.csv";
+    public static final String CONDITION = "condition.safetensors", LOSSES_CONDITION = "losses-condition.csv";
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** Contents of {@value #CONFIG}. */
@@ -35,6 +39,8 @@ public final class ModelDir {
         public String data;
         public PreprocessConfig preprocess;
         public DescriptorConfig descriptor;
+        /** Condition training; null in a directory made before the condition stage existed. */
+        public ConditionConfig condition;
 
         public Config validate(Path where) {
             if (version != VERSION)
@@ -43,6 +49,7 @@ public final class ModelDir {
                 throw new IllegalArgumentException(where + ": needs 'preprocess' and 'descriptor' sections");
             preprocess.validate();
             descriptor.validate();
+            if (condition != null) condition.validate();
             return this;
         }
     }
@@ -55,6 +62,9 @@ public final class ModelDir {
     public Path descriptor() { return root.resolve(DESCRIPTOR); }
     public Path descriptorLosses() { return root.resolve(LOSSES_DESCRIPTOR); }
     public Path descriptorCheckpoints() { return root.resolve("checkpoints").resolve("descriptor"); }
+    public Path condition() { return root.resolve(CONDITION); }
+    public Path conditionLosses() { return root.resolve(LOSSES_CONDITION); }
+    public Path conditionCheckpoints() { return root.resolve("checkpoints").resolve("condition"); }
     public Path cache() { return root.resolve("cache"); }
 
     public boolean hasConfig() { return Files.isRegularFile(config()); }

@@ -3,6 +3,8 @@ package org.screener.cli;
 import org.screener.core.Backends;
 import org.screener.core.cpu.Parallel;
 import org.screener.data.preprocess.PreprocessConfig;
+import org.screener.pipeline.ConditionConfig;
+import org.screener.pipeline.ConditionStage;
 import org.screener.pipeline.DescriptorConfig;
 import org.screener.pipeline.DescriptorStage;
 import org.screener.pipeline.DensityConfig;
@@ -29,7 +31,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--out", required = true, description = "Model directory (created).") Path out;
     @Option(names = "--preset", description = "cpu-small or paper (default: the model dir's, else cpu-small).") String preset;
     @Option(names = "--seed", description = "Seed of initialisation and sampling (default: the model dir's, else 0).") Long seed;
-    @Option(names = "--stage", defaultValue = "descriptor", description = "Stage to train: descriptor (condition, density: not implemented yet) (default: ${DEFAULT-VALUE}).") String stage;
+    @Option(names = "--stage", defaultValue = "descriptor", description = "Stage to train: descriptor, condition, density, or all (descriptor then condition) (default: ${DEFAULT-VALUE}).") String stage;
     @Option(names = "--steps", description = "Training steps (default: the model dir's, else the preset's).") Long steps;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
     @Option(names = "--density", description = "Density stage: gaussian or flow (default: the model dir's, else gaussian).") String densityKind;
@@ -40,12 +42,8 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Override public Integer call() throws Exception {
         java.io.PrintWriter err = spec.commandLine().getErr();
         if (stage.equals("density")) return density(err);
-        if (stage.equals("condition") || stage.equals("density")) {
-            err.println("screener train: stage '" + stage + "' is not implemented yet (only 'descriptor')");
-            return 2;
-        }
-        if (!stage.equals("descriptor"))
-            throw new IllegalArgumentException("--stage must be descriptor, condition or density, got '" + stage + "'");
+        if (!stage.equals("descriptor") && !stage.equals("condition") && !stage.equals("all"))
+            throw new IllegalArgumentException("--stage must be descriptor, condition, density or all, got '" + stage + "'");
         if (!Files.exists(data)) throw new IllegalArgumentException("--data " + data + " does not exist");
         if (steps != null && steps < 2) throw new IllegalArgumentException("--steps must be >= 2, got " + steps);
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
@@ -63,29 +61,50 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             cfg.preprocess = PreprocessConfig.defaults();
             cfg.descriptor = DescriptorConfig.preset(preset != null ? preset : "cpu-small");
         }
+        if (cfg.condition == null) cfg.condition = ConditionConfig.preset(cfg.descriptor.preset);   // dirs made before the condition stage
         if (seed != null) cfg.seed = seed;
-        if (steps != null) cfg.descriptor.steps = steps;
+        boolean descriptorStage = !stage.equals("condition"), conditionStage = !stage.equals("descriptor");
+        if (steps != null && descriptorStage) cfg.descriptor.steps = steps;
+        if (steps != null && conditionStage) cfg.condition.steps = steps;
         cfg.data = data.toAbsolutePath().toString();
         if (threads != null) Parallel.setThreads(threads);
 
-        err.printf(Locale.ROOT, "train: descriptor stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
-                cfg.descriptor.preset, cfg.descriptor.steps, cfg.seed, Parallel.threads(), out);
         PrintStream progress = new PrintStream(lines(err), true, StandardCharsets.UTF_8);
-        DescriptorStage.Result r;
+        if (descriptorStage) {
+            err.printf(Locale.ROOT, "train: descriptor stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
+                    cfg.descriptor.preset, cfg.descriptor.steps, cfg.seed, Parallel.threads(), out);
+            DescriptorStage.Result r = oneLineErrors(() -> DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress, true));
+            report(err, r, dir.descriptor());
+            if (!r.finished()) return 0;   // interrupted: the condition stage waits for the next run
+        }
+        if (conditionStage) {
+            err.printf(Locale.ROOT, "train: condition stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
+                    cfg.condition.preset, cfg.condition.steps, cfg.seed, Parallel.threads(), out);
+            DescriptorStage.Result r = oneLineErrors(() -> ConditionStage.run(dir, data, cfg, Backends.getDefault(), progress, true));
+            report(err, r, dir.condition());
+        }
+        return 0;
+    }
+
+    private interface StageRun { DescriptorStage.Result run() throws Exception; }
+
+    private static DescriptorStage.Result oneLineErrors(StageRun run) throws Exception {
         try {
-            r = DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
+            return run.run();
         } catch (IllegalStateException e) {   // e.g. checkpoints of other settings: keep the message to one line
             String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new IllegalStateException(first.endsWith(":") ? first.substring(0, first.length() - 1) : first, e);
         }
+    }
+
+    private static void report(java.io.PrintWriter err, DescriptorStage.Result r, Path weights) {
         if (r.resumedFrom() >= r.totalSteps()) {
-            err.printf(Locale.ROOT, "train: already trained (%d/%d steps); wrote %s%n", r.stepsDone(), r.totalSteps(), dir.descriptor());
-            return 0;
+            err.printf(Locale.ROOT, "train: already trained (%d/%d steps); wrote %s%n", r.stepsDone(), r.totalSteps(), weights);
+            return;
         }
         if (r.resumedFrom() > 0) err.printf(Locale.ROOT, "train: resumed from step %d%n", r.resumedFrom());
         err.printf(Locale.ROOT, "train: %d/%d steps, %.2f steps/s this run; %s%n", r.stepsDone(), r.totalSteps(),
-                r.stepsPerSecond(), r.finished() ? "wrote " + dir.descriptor() : "stopped before the end");
-        return 0;
+                r.stepsPerSecond(), r.finished() ? "wrote " + weights : "stopped before the end");
     }
 
     /** --stage density: needs the model dir's trained descriptor; settings recorded in its config.json. */

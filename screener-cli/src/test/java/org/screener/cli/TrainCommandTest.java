@@ -6,6 +6,7 @@ import org.screener.data.synth.Cohort;
 import org.screener.data.synth.SynthConfig;
 import org.screener.nn.io.Checkpoint;
 import org.screener.nn.unet.UNet3dConfig;
+import org.screener.pipeline.ConditionConfig;
 import org.screener.pipeline.ModelDir;
 import picocli.CommandLine;
 
@@ -83,6 +84,34 @@ class TrainCommandTest {
         StringWriter err3 = new StringWriter();
         assertEquals(2, run(err3, "train", "--data", manifest, "--out", out.toString(), "--stage", "density", "--density", "kde"));
         assertTrue(err3.toString().contains("kde"), err3.toString());
+    }
+
+    @Test void conditionStageWritesItsFilesAndAllRunsBoth() throws Exception {
+        Path data = tmp.resolve("cohort");
+        new Cohort(SynthConfig.tiny(), 2, 0, List.of(), 5, 0).write(data, false, null);
+        Path out = tmp.resolve("model");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(), "--stage", "condition",
+                "--seed", "3", "--steps", "2"), err.toString());
+        ModelDir dir = new ModelDir(out);
+        ModelDir.Config cfg = dir.readConfig();
+        assertEquals(2, cfg.condition.steps);
+        assertEquals("cpu-small", cfg.condition.preset);
+        assertEquals(ConditionConfig.cpuSmall().unet, Checkpoint.loadUNet(dir.condition()).config);
+        assertEquals(3, Files.readAllLines(dir.conditionLosses()).size(), "header + 2 steps");
+        assertTrue(Files.isDirectory(dir.conditionCheckpoints().resolve("step-000000002")));
+        assertFalse(Files.exists(dir.descriptor()), "only the condition stage ran");
+        assertTrue(err.toString().contains("train: condition stage"), err.toString());
+
+        // all: trains the descriptor now, finds the condition stage done
+        StringWriter err2 = new StringWriter();
+        assertEquals(0, run(err2, "train", "--data", data.resolve("images").toString(), "--out", out.toString(), "--stage", "all", "--steps", "2"),
+                err2.toString());
+        assertEquals(UNet3dConfig.cpuSmall(), Checkpoint.loadUNet(dir.descriptor()).config);
+        assertEquals(3, Files.readAllLines(dir.descriptorLosses()).size());
+        String log = err2.toString();
+        assertTrue(log.indexOf("train: descriptor stage") < log.indexOf("train: condition stage"), log);
+        assertTrue(log.contains("already trained (2/2 steps); wrote " + dir.condition()), log);
     }
 
     @Test void badInputExitsWithTwo() {

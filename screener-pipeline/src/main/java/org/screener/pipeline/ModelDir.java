@@ -21,6 +21,9 @@ import java.nio.file.Path;
  * density.safetensors            the trained density model (kind, condition and sizes in the metadata)
  * losses-density.csv             the density stage's loss log
  * checkpoints/density/           resumable checkpoints of the density stage
+ * condition.safetensors          the trained condition UNet (2 input channels: image, mask)
+ * losses-condition.csv           the condition stage's loss log
+ * checkpoints/condition/         resumable checkpoints of the condition stage
  * cache/                         preprocessed volumes
  * </pre>
  */
@@ -28,6 +31,7 @@ public final class ModelDir {
     public static final int VERSION = 1;
     public static final String CONFIG = "config.json", DESCRIPTOR = "descriptor.safetensors",
             LOSSES_DESCRIPTOR = "losses-descriptor.csv", DENSITY = "density.safetensors", LOSSES_DENSITY = "losses-density.csv";
+    public static final String CONDITION = "condition.safetensors", LOSSES_CONDITION = "losses-condition.csv";
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** Contents of {@value #CONFIG}. */
@@ -40,6 +44,8 @@ public final class ModelDir {
         public DescriptorConfig descriptor;
         /** Density stage settings (kind, condition, ...); null until that stage has been started. */
         public DensityConfig density;
+        /** Condition training; null in a directory made before the condition stage existed. */
+        public ConditionConfig condition;
 
         public Config validate(Path where) {
             if (version != VERSION)
@@ -49,6 +55,7 @@ public final class ModelDir {
             preprocess.validate();
             descriptor.validate();
             if (density != null) density.validate();
+            if (condition != null) condition.validate();
             return this;
         }
     }
@@ -64,6 +71,9 @@ public final class ModelDir {
     public Path density() { return root.resolve(DENSITY); }
     public Path densityLosses() { return root.resolve(LOSSES_DENSITY); }
     public Path densityCheckpoints() { return root.resolve("checkpoints").resolve("density"); }
+    public Path condition() { return root.resolve(CONDITION); }
+    public Path conditionLosses() { return root.resolve(LOSSES_CONDITION); }
+    public Path conditionCheckpoints() { return root.resolve("checkpoints").resolve("condition"); }
     public Path cache() { return root.resolve("cache"); }
 
     public boolean hasConfig() { return Files.isRegularFile(config()); }

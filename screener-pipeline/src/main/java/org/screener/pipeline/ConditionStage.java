@@ -1,0 +1,105 @@
+package org.screener.pipeline;
+
+import org.screener.core.Backend;
+import org.screener.core.io.AtomicFile;
+import org.screener.data.preprocess.PreprocessedDataset;
+import org.screener.data.sampling.VolumeSource;
+import org.screener.nn.io.Checkpoint;
+import org.screener.nn.optim.AdamW;
+import org.screener.nn.optim.LrSchedule;
+import org.screener.nn.train.StepFunction;
+import org.screener.nn.train.Trainer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+/**
+ * The condition stage of a {@link ModelDir}, the twin of {@link DescriptorStage}: trains {@link ConditionModel}
+ * with {@link ConditionTraining} under a resumable {@link Trainer} (checkpoints in checkpoints/condition/),
+ * then writes condition.safetensors and losses-condition.csv. Needs the config's {@code condition} section.
+ * Running it again continues from the newest checkpoint; a finished run is not repeated.
+ */
+public final class ConditionStage {
+    private ConditionStage() {}
+
+    /** Trains from a folder or CSV manifest of CT volumes, preprocessed through the directory's cache. */
+    public static DescriptorStage.Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress,
+                                             boolean stopOnShutdown) throws Exception {
+        PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.preprocess, dir.cache());
+        if (ds.size() == 0) throw new IllegalArgumentException("no training volumes in " + data);
+        Trainer t = trainer(dir, VolumeSource.of(ds), cfg, be, progress, UnaryOperator.identity());
+        if (!stopOnShutdown) return runAndFinish(dir, t);
+        try (StopOnShutdown hook = new StopOnShutdown(t, progress != null ? progress : System.err)) {
+            return runAndFinish(dir, t);
+        }
+    }
+
+    /** Trains on already preprocessed volumes. */
+    public static DescriptorStage.Result run(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be,
+                                             PrintStream progress) throws Exception {
+        return runAndFinish(dir, trainer(dir, source, cfg, be, progress, UnaryOperator.identity()));
+    }
+
+    /**
+     * Seed of the stage's initialisation and batches: the run seed mixed with a stage constant, so the condition
+     * model does not draw the descriptor's crop sequence.
+     */
+    static long seed(long runSeed) { return runSeed ^ 0x636F6E646974L; }
+
+    /** The Trainer of the stage, resumed from the newest checkpoint; {@code wrap} may decorate the step (tests). */
+    static Trainer trainer(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be, PrintStream progress,
+                           UnaryOperator<StepFunction> wrap) throws IOException {
+        cfg.validate(dir.config());
+        if (cfg.condition == null) throw new IllegalArgumentException(dir.config() + ": no 'condition' section");
+        ConditionConfig c = cfg.condition;
+        long seed = seed(cfg.seed);
+        ConditionModel model = new ConditionModel(be, c, new Random(seed));
+        AdamW opt = new AdamW(model.namedParameters(), c.lr, 0.9, 0.999, c.eps, c.weightDecay);
+        Trainer t = new Trainer(model, opt, wrap.apply(new ConditionTraining(be, model, source, c)), c.steps,
+                dir.conditionCheckpoints())
+                .seed(seed)
+                .config(runConfig(cfg))
+                .schedule(LrSchedule.oneCycle(c.lr, c.steps, c.warmupFraction, 25, 1e4))
+                .clipGradNorm(c.clipNorm)
+                .checkpointEvery(c.checkpointEvery)
+                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30,
+                        progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress);
+        t.resume();
+        dir.writeConfig(cfg);
+        return t;
+    }
+
+    /** What the Trainer compares on resume: preprocessing and condition settings as JSON in a fixed order. */
+    static String runConfig(ModelDir.Config cfg) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("preprocess", cfg.preprocess);
+        run.put("condition", cfg.condition);
+        return ModelDir.GSON.toJson(run);
+    }
+
+    static DescriptorStage.Result runAndFinish(ModelDir dir, Trainer t) throws Exception {
+        long from = t.step();
+        long t0 = System.nanoTime();
+        boolean finished = from >= t.totalSteps() || t.run();
+        double sec = (System.nanoTime() - t0) / 1e9;
+        Path losses = t.dir().resolve(Trainer.LOSSES);
+        if (Files.isRegularFile(losses))
+            AtomicFile.write(dir.conditionLosses(), tmp -> Files.copy(losses, tmp, StandardCopyOption.REPLACE_EXISTING));
+        if (finished) {
+            ConditionModel m = (ConditionModel) t.model();
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("stage", "condition");
+            meta.put("steps", Long.toString(t.step()));
+            Checkpoint.saveUNet(dir.condition(), m.unet, meta);
+        }
+        return new DescriptorStage.Result(from, t.step(), t.totalSteps(), finished, sec);
+    }
+}

@@ -57,8 +57,12 @@ public final class PredictCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         err.printf(Locale.ROOT, "predict: %s %s, window %s, overlap %.2f%n", image, Arrays.toString(scan.dims()),
                 Arrays.toString(s.patchDHW()), overlap);
+        long[] lastPrint = {t0};
         s.progress((done, total) -> {
-            double el = (System.nanoTime() - t0) / 1e9, per = el / done;
+            long now = System.nanoTime();
+            if (done < total && now - lastPrint[0] < 2_000_000_000L) return;   // a line every 2 s, and the last
+            lastPrint[0] = now;
+            double el = (now - t0) / 1e9, per = el / done;
             err.printf(Locale.ROOT, "predict: %d/%d windows, elapsed %.1f s, ETA %.1f s%n", done, total, el, per * (total - done));
         });
         Volume map = s.score(scan);
@@ -74,7 +78,7 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * The {@code n} axial slices (canonical orientation, radiological view) with the highest map maximum:
+     * Up to {@code n} axial slices (canonical orientation, radiological view) with the highest map maximum:
      * soft-tissue window [-160, 240] HU, the map's top 5 % as a red-to-yellow overlay.
      */
     static BufferedImage render(Volume scan, Volume map, int n) {
@@ -90,7 +94,15 @@ public final class PredictCommand implements Callable<Integer> {
             sliceMax[k] = mx;
         }
         Arrays.sort(ks, (a, b) -> Float.compare(sliceMax[b], sliceMax[a]));
-        int count = Math.min(n, nz);
+        // the highest slices, at least nz / (2n) apart so neighbours of one peak do not fill the row
+        int gap = Math.max(1, nz / (2 * n));
+        int[] chosen = new int[Math.min(n, nz)];
+        int count = 0;
+        for (int c = 0; c < nz && count < chosen.length; c++) {
+            boolean near = false;
+            for (int q = 0; q < count; q++) near |= Math.abs(chosen[q] - ks[c]) < gap;
+            if (!near) chosen[count++] = ks[c];
+        }
         float[] sorted = mv.clone();
         Arrays.sort(sorted);
         float lo = sorted[(int) (0.95 * (sorted.length - 1))], hi = sorted[sorted.length - 1];
@@ -103,7 +115,7 @@ public final class PredictCommand implements Callable<Integer> {
         g.fillRect(0, 0, out.getWidth(), out.getHeight());
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int s = 0; s < count; s++) {
-            int k = ks[s], x0 = s * (pw + 4);
+            int k = chosen[s], x0 = s * (pw + 4);
             for (int py = 0; py < ph; py++)
                 for (int px = 0; px < pw; px++) {
                     int i = nx - 1 - Math.min(nx - 1, (int) (px / (sp[0] * scale)));

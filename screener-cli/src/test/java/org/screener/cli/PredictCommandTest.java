@@ -128,6 +128,8 @@ class PredictCommandTest {
         assertTrue(err.toString().contains("ETA"), err.toString());
         Volume map = Nifti.read(out);
         assertArrayEquals(scanVolume.dims(), map.dims());
+        double[][] a = Nifti.read(scan).affine(), b = map.affine();
+        for (int r = 0; r < 4; r++) assertArrayEquals(a[r], b[r], 1e-6, "affine row " + r);
         for (float v : map.floats()) assertTrue(Float.isFinite(v));
         Path png = out.resolveSibling("scan_map.png");
         BufferedImage img = ImageIO.read(png.toFile());

@@ -40,6 +40,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--overlap", paramLabel = "F", description = "sliding-window overlap in [0, 1) (default ${DEFAULT-VALUE})")
     double overlap = 0.5;
 
+    @Option(names = "--sigma", paramLabel = "S", description = "Gaussian blending of overlapping windows, sigma = S x window size (default ${DEFAULT-VALUE})")
+    double sigma = 0.125;
+
     @Option(names = "--slices", paramLabel = "N", description = "axial slices in the PNG (default ${DEFAULT-VALUE})")
     int slices = 4;
 
@@ -48,11 +51,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (!(overlap >= 0 && overlap < 1)) throw new IllegalArgumentException("--overlap must be in [0, 1), got " + overlap);
+        if (!(sigma > 0)) throw new IllegalArgumentException("--sigma must be > 0, got " + sigma);
         if (slices < 1) throw new IllegalArgumentException("--slices must be >= 1, got " + slices);
         String name = out.getFileName().toString();
         if (!name.endsWith(".nii") && !name.endsWith(".nii.gz"))
             throw new IllegalArgumentException("--out must end in .nii or .nii.gz, got " + out);
-        Screener s = Screener.load(model).overlap(overlap);
+        Screener s = Screener.load(model).overlap(overlap).sigmaScale(sigma);
         Volume scan = Volumes.read(image);
         long t0 = System.nanoTime();
         err.printf(Locale.ROOT, "predict: %s %s, window %s, overlap %.2f%n", image, Arrays.toString(scan.dims()),

@@ -102,6 +102,10 @@ class PredictCommandTest {
         assertEquals(2, run(err4, "predict", "--model", copy.toString(), "--image", scan.toString(),
                 "--out", tmp.resolve("z.nii.gz").toString(), "--overlap", "1.5"));
         assertTrue(err4.toString().contains("overlap"), err4.toString());
+        StringWriter err5 = new StringWriter();
+        assertEquals(2, run(err5, "predict", "--model", copy.toString(), "--image", scan.toString(),
+                "--out", tmp.resolve("z.nii.gz").toString(), "--sigma", "0"));
+        assertTrue(err5.toString().contains("sigma"), err5.toString());
     }
 
     @Test void writesTheMapAndThePng() throws Exception {

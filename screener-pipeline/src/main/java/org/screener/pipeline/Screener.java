@@ -32,7 +32,7 @@ public final class Screener {
     private final DensityScorer scorer;
     private final int[] patchDHW;
     private final Backend backend;
-    private double overlap = 0.5;
+    private double overlap = 0.5, sigmaScale = 0.125;
     private Progress progress;
 
     private Screener(PreprocessConfig preprocess, DensityScorer scorer, int[] patchDHW, Backend backend) {
@@ -80,6 +80,13 @@ public final class Screener {
         return this;
     }
 
+    /** Gaussian blending of overlapping windows: σ = sigmaScale · window size; default 0.125. */
+    public Screener sigmaScale(double s) {
+        if (!(s > 0)) throw new IllegalArgumentException("Screener: sigma scale must be > 0, got " + s);
+        sigmaScale = s;
+        return this;
+    }
+
     public Screener progress(Progress p) { progress = p; return this; }
 
     /** Window size (D, H, W) in preprocessed voxels. */
@@ -95,7 +102,7 @@ public final class Screener {
         Volume img = p.image();
         int[] dhw = {img.nz, img.ny, img.nx};
         SlidingWindow.Options o = new SlidingWindow.Options().patch(patchDHW[0], patchDHW[1], patchDHW[2])
-                .overlap(overlap).backend(backend);
+                .overlap(overlap).sigmaScale(sigmaScale).backend(backend);
         if (progress != null) o.progress(progress::update);
         float[] map = SlidingWindow.run(img.floats(), dhw, scorer.patchFunction(dhw), o).data();
         float min = Float.POSITIVE_INFINITY;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./screener}. Bad input ends with exit code 2 and a one-line message, never a stack trace. */
 @Command(name = "screener", mixinStandardHelpOptions = true, version = "screener 0.1.0",
         description = "Unsupervised pathology segmentation in 3D CT.",
-        subcommands = {BenchCommand.class, InfoCommand.class, SynthCommand.class, EvaluateCommand.class, TrainCommand.class})
+        subcommands = {BenchCommand.class, InfoCommand.class, SynthCommand.class, EvaluateCommand.class, TrainCommand.class, PredictCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 

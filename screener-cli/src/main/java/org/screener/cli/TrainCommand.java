@@ -35,7 +35,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--steps", description = "Training steps (default: the model dir's, else the preset's).") Long steps;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
     @Option(names = "--density", description = "Density stage: gaussian or flow (default: the model dir's, else gaussian).") String densityKind;
-    @Option(names = "--condition", description = "Density stage: none or sincos (default: the model dir's, else none).") String densityCondition;
+    @Option(names = "--condition", description = "Density stage: none, sincos, or learned (the condition stage's model; train --stage condition first) (default: the model dir's, else none).") String densityCondition;
 
     @Spec CommandSpec spec;
 

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * as is. {@link #paper()} has the paper's values; {@link #cpuSmall()} trains in minutes on two cores.
  */
 public final class DensityConfig {
-    public static final String GAUSSIAN = "gaussian", FLOW = "flow", NONE = "none", SINCOS = "sincos";
+    public static final String GAUSSIAN = "gaussian", FLOW = "flow", NONE = "none", SINCOS = "sincos", LEARNED = "learned";
 
     public String preset;
     /** "gaussian" (marginal without a condition, else conditional) or "flow" (Glow / conditional Glow). */
@@ -86,20 +86,21 @@ public final class DensityConfig {
     /** Pooling stride (= kernel) as tensor axes (D, H, W). */
     public int[] poolDHW() { return new int[]{poolStride[2], poolStride[1], poolStride[0]}; }
 
-    /** The condition source this config names. */
-    public ConditionSource conditionSource() {
+    /** The condition source this config names; "learned" loads the model dir's condition UNet. */
+    public ConditionSource conditionSource(ModelDir dir, org.screener.core.Backend be) throws java.io.IOException {
         switch (condition) {
             case NONE: return NoCondition.INSTANCE;
             case SINCOS: return new SinCosPosition(sincosFrequencies);
-            default: throw new IllegalArgumentException("DensityConfig: unknown condition '" + condition + "' (none, sincos)");
+            case LEARNED: return LearnedCondition.load(dir, be);
+            default: throw new IllegalArgumentException("DensityConfig: unknown condition '" + condition + "' (none, sincos, learned)");
         }
     }
 
     public DensityConfig validate() {
         if (!GAUSSIAN.equals(kind) && !FLOW.equals(kind))
             throw new IllegalArgumentException("DensityConfig: kind '" + kind + "' must be gaussian or flow");
-        if (!NONE.equals(condition) && !SINCOS.equals(condition))
-            throw new IllegalArgumentException("DensityConfig: condition '" + condition + "' must be none or sincos");
+        if (!NONE.equals(condition) && !SINCOS.equals(condition) && !LEARNED.equals(condition))
+            throw new IllegalArgumentException("DensityConfig: condition '" + condition + "' must be none, sincos or learned");
         if (cropSize == null || cropSize.length != 3 || poolStride == null || poolStride.length != 3)
             throw new IllegalArgumentException("DensityConfig: cropSize " + Arrays.toString(cropSize) + " and poolStride "
                     + Arrays.toString(poolStride) + " must have 3 axes");

@@ -51,7 +51,7 @@ public final class DensityScorer {
         String json = c.metadata.get(DensityStage.META_CONFIG);
         if (json == null) throw new IOException(dir.density() + ": no '" + DensityStage.META_CONFIG + "' metadata");
         DensityConfig cfg = ModelDir.GSON.fromJson(json, DensityConfig.class).validate();
-        ConditionSource cond = cfg.conditionSource();
+        ConditionSource cond = cfg.conditionSource(dir, be);
         DensityModel m = DensityTraining.newModel(be, cfg, unet.config.outChannels, cond.channels(), new Random(0));
         m.loadStateDict(c.tensors, true);
         m.to(be);

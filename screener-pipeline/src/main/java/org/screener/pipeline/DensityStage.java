@@ -61,7 +61,7 @@ public final class DensityStage {
         DensityConfig d = cfg.density;
         UNet3d unet = Checkpoint.loadUNet(dir.descriptor());
         unet.to(be);
-        ConditionSource cond = d.conditionSource();
+        ConditionSource cond = d.conditionSource(dir, be);
         DensityModel model = DensityTraining.newModel(be, d, unet.config.outChannels, cond.channels(), new Random(cfg.seed));
         AdamW opt = new AdamW(model.namedParameters(), d.lr, 0.9, 0.999, d.eps, d.weightDecay);
         PrintStream out = progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress;

@@ -103,6 +103,32 @@ class DensityStageTest {
         for (float v : map.toArray()) assertTrue(Float.isFinite(v));
     }
 
+    @Test void learnedConditionComesFromTheConditionStage(@TempDir Path tmp) throws Exception {
+        ModelDir dir = new ModelDir(tmp);
+        ModelDir.Config cfg = trainedDescriptor(dir, DensityConfig.GAUSSIAN, DensityConfig.LEARNED, 6);
+        Backend be = Backends.getDefault();
+        // no condition model yet: a clear message naming the stage to train
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> DensityStage.run(dir, DescriptorStageTest.source, cfg, be, null));
+        assertTrue(e.getMessage().contains("--stage condition"), e.getMessage());
+
+        cfg.condition = ConditionStageTest.config(2).condition;
+        assertTrue(ConditionStage.run(dir, DescriptorStageTest.source, cfg, be, null).finished());
+        assertTrue(DensityStage.run(dir, DescriptorStageTest.source, cfg, be, null).finished());
+
+        DensityScorer scorer = DensityScorer.load(dir, be);
+        assertEquals(DensityConfig.LEARNED, scorer.condition().name());
+        assertEquals(ConditionStageTest.config(2).condition.unet.outChannels, scorer.condition().channels());
+        Tensor patch = Tensor.rand(be, new Random(4), 0f, 1f, 1, 1, 16, 16, 16);
+        // the learned condition depends on the image, so the condition map differs between two patches
+        Tensor c1 = scorer.condition().condition(patch, new int[][]{{0, 0, 0}}, new int[][]{{16, 16, 16}});
+        Tensor c2 = scorer.condition().condition(patch.mul(0.5f), new int[][]{{0, 0, 0}}, new int[][]{{16, 16, 16}});
+        assertEquals(List.of(1, scorer.condition().channels(), 16, 16, 16), java.util.Arrays.stream(c1.shape()).boxed().toList());
+        assertFalse(java.util.Arrays.equals(c1.toArray(), c2.toArray()));
+        float[] nll = scorer.scorePatch(patch, new int[]{0, 0, 0}, new int[]{16, 16, 16}).toArray();
+        for (float v : nll) assertTrue(Float.isFinite(v));
+    }
+
     @Test void needsATrainedDescriptor(@TempDir Path tmp) {
         ModelDir dir = new ModelDir(tmp.resolve("m"));
         ModelDir.Config cfg = DescriptorStageTest.config(3);

@@ -1,8 +1,6 @@
 package org.screener.pipeline;
 
 import org.screener.core.Backend;
-import org.screener.core.io.AtomicFile;
-import org.screener.data.preprocess.PreprocessedDataset;
 import org.screener.data.sampling.VolumeSource;
 import org.screener.nn.density.DensityModel;
 import org.screener.nn.io.Checkpoint;
@@ -16,7 +14,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -36,13 +33,8 @@ public final class DensityStage {
     /** Trains from a folder or CSV manifest of CT volumes, preprocessed through the directory's cache. */
     public static DescriptorStage.Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress,
                                              boolean stopOnShutdown) throws Exception {
-        PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.preprocess, dir.cache());
-        if (ds.size() == 0) throw new IllegalArgumentException("no training volumes in " + data);
-        Trainer t = trainer(dir, VolumeSource.of(ds), cfg, be, progress);
-        if (!stopOnShutdown) return runAndFinish(dir, t, cfg.density);
-        try (StopOnShutdown hook = new StopOnShutdown(t, progress != null ? progress : System.err)) {
-            return runAndFinish(dir, t, cfg.density);
-        }
+        Trainer t = trainer(dir, Stages.source(dir, data, cfg), cfg, be, progress);
+        return Stages.run(t, progress, stopOnShutdown, dir.densityLosses(), tr -> save(dir, tr, cfg.density));
     }
 
     /** Trains on already preprocessed volumes. */
@@ -87,23 +79,17 @@ public final class DensityStage {
     }
 
     static DescriptorStage.Result runAndFinish(ModelDir dir, Trainer t, DensityConfig d) throws Exception {
-        long from = t.step();
-        long t0 = System.nanoTime();
-        boolean finished = from >= t.totalSteps() || t.run();
-        double sec = (System.nanoTime() - t0) / 1e9;
-        Path losses = t.dir().resolve(Trainer.LOSSES);
-        if (Files.isRegularFile(losses))
-            AtomicFile.write(dir.densityLosses(), tmp -> Files.copy(losses, tmp, StandardCopyOption.REPLACE_EXISTING));
-        if (finished) {
-            DensityModel m = (DensityModel) t.model();
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("stage", "density");
-            meta.put("steps", Long.toString(t.step()));
-            meta.put(META_CONFIG, ModelDir.GSON.toJson(d));
-            meta.put(META_CHANNELS, Integer.toString(m.channels()));
-            meta.put(META_CONDITION_CHANNELS, Integer.toString(m.conditionChannels()));
-            Checkpoint.saveModel(dir.density(), m, meta);
-        }
-        return new DescriptorStage.Result(from, t.step(), t.totalSteps(), finished, sec);
+        return Stages.runAndFinish(t, dir.densityLosses(), tr -> save(dir, tr, d));
+    }
+
+    private static void save(ModelDir dir, Trainer t, DensityConfig d) throws IOException {
+        DensityModel m = (DensityModel) t.model();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("stage", "density");
+        meta.put("steps", Long.toString(t.step()));
+        meta.put(META_CONFIG, ModelDir.GSON.toJson(d));
+        meta.put(META_CHANNELS, Integer.toString(m.channels()));
+        meta.put(META_CONDITION_CHANNELS, Integer.toString(m.conditionChannels()));
+        Checkpoint.saveModel(dir.density(), m, meta);
     }
 }

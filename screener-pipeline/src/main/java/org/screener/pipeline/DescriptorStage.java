@@ -1,8 +1,6 @@
 package org.screener.pipeline;
 
 import org.screener.core.Backend;
-import org.screener.core.io.AtomicFile;
-import org.screener.data.preprocess.PreprocessedDataset;
 import org.screener.data.sampling.VolumeSource;
 import org.screener.nn.io.Checkpoint;
 import org.screener.nn.optim.AdamW;
@@ -13,9 +11,7 @@ import org.screener.nn.train.Trainer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -47,13 +43,8 @@ public final class DescriptorStage {
      */
     public static Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress,
                              boolean stopOnShutdown) throws Exception {
-        PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.preprocess, dir.cache());
-        if (ds.size() == 0) throw new IllegalArgumentException("no training volumes in " + data);
-        Trainer t = trainer(dir, VolumeSource.of(ds), cfg, be, progress, UnaryOperator.identity());
-        if (!stopOnShutdown) return runAndFinish(dir, t);
-        try (StopOnShutdown hook = new StopOnShutdown(t, progress != null ? progress : System.err)) {
-            return runAndFinish(dir, t);
-        }
+        Trainer t = trainer(dir, Stages.source(dir, data, cfg), cfg, be, progress, UnaryOperator.identity());
+        return Stages.run(t, progress, stopOnShutdown, dir.descriptorLosses(), tr -> save(dir, tr));
     }
 
     /** Trains on already preprocessed volumes. */
@@ -95,20 +86,13 @@ public final class DescriptorStage {
     }
 
     static Result runAndFinish(ModelDir dir, Trainer t) throws Exception {
-        long from = t.step();
-        long t0 = System.nanoTime();
-        boolean finished = from >= t.totalSteps() || t.run();
-        double sec = (System.nanoTime() - t0) / 1e9;
-        Path losses = t.dir().resolve(Trainer.LOSSES);
-        if (Files.isRegularFile(losses))
-            AtomicFile.write(dir.descriptorLosses(), tmp -> Files.copy(losses, tmp, StandardCopyOption.REPLACE_EXISTING));
-        if (finished) {
-            DescriptorModel m = (DescriptorModel) t.model();
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("stage", "descriptor");
-            meta.put("steps", Long.toString(t.step()));
-            Checkpoint.saveUNet(dir.descriptor(), m.unet, meta);   // atomic (Safetensors writes via AtomicFile)
-        }
-        return new Result(from, t.step(), t.totalSteps(), finished, sec);
+        return Stages.runAndFinish(t, dir.descriptorLosses(), tr -> save(dir, tr));
+    }
+
+    private static void save(ModelDir dir, Trainer t) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("stage", "descriptor");
+        meta.put("steps", Long.toString(t.step()));
+        Checkpoint.saveUNet(dir.descriptor(), ((DescriptorModel) t.model()).unet, meta);
     }
 }

@@ -2,14 +2,11 @@ package org.screener.pipeline;
 
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
-import org.screener.core.ops.Shapes;
 import org.screener.data.sampling.Batch;
 import org.screener.data.sampling.CropPairSampler;
 import org.screener.data.sampling.VolumeSource;
-import org.screener.nn.ssl.DenseVICReg;
 import org.screener.nn.train.StepFunction;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -56,30 +53,6 @@ public final class ConditionTraining implements StepFunction {
 
     @Override public Map<String, Double> step(long step, Random rnd) throws Exception {
         Batch b = batch(rnd);
-        int m = b.m();
-        int[] shape = b.shape();
-        int vox = shape[2] * shape[3] * shape[4], n = b.voxelsPerPair();
-        Tensor y = model.forward(input(b));
-        int[] g1 = new int[m * n], g2 = new int[m * n];
-        int[] i1 = b.idx1(), i2 = b.idx2();
-        for (int p = 0; p < m; p++)
-            for (int i = 0; i < n; i++) {
-                g1[p * n + i] = i1[p * n + i] + p * vox;
-                g2[p * n + i] = i2[p * n + i] + (m + p) * vox;
-            }
-        Tensor z1 = model.expander.forward(Shapes.gatherVoxels(y, g1));
-        Tensor z2 = model.expander.forward(Shapes.gatherVoxels(y, g2));
-        Tensor inv = DenseVICReg.invariance(z1, z2);
-        Tensor var = DenseVICReg.variance(z1).add(DenseVICReg.variance(z2)).mul(0.5f);
-        Tensor cov = DenseVICReg.covariance(z1).add(DenseVICReg.covariance(z2)).mul(0.5f);
-        Tensor loss = inv.mul(DenseVICReg.INVARIANCE_WEIGHT).add(var.mul(DenseVICReg.VARIANCE_WEIGHT))
-                .add(cov.mul(DenseVICReg.COVARIANCE_WEIGHT));
-        loss.backward();
-        Map<String, Double> out = new LinkedHashMap<>();
-        out.put("loss", loss.itemDouble());
-        out.put("invariance", inv.itemDouble());
-        out.put("variance", var.itemDouble());
-        out.put("covariance", cov.itemDouble());
-        return out;
+        return DescriptorTraining.vicregStep(model.forward(input(b)), b, model.expander);
     }
 }

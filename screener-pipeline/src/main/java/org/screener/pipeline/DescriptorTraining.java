@@ -6,6 +6,7 @@ import org.screener.core.ops.Shapes;
 import org.screener.data.sampling.Batch;
 import org.screener.data.sampling.CropPairSampler;
 import org.screener.data.sampling.VolumeSource;
+import org.screener.nn.Module;
 import org.screener.nn.ssl.DenseVICReg;
 import org.screener.nn.train.StepFunction;
 
@@ -44,13 +45,22 @@ public final class DescriptorTraining implements StepFunction {
         int m = cfg.pairsPerBatch;
         Batch b = Batch.make(source, sampler, m, rnd.nextLong(), 0);
         int[] shape = b.shape();
-        int vox = shape[2] * shape[3] * shape[4], n = b.voxelsPerPair();
+        int vox = shape[2] * shape[3] * shape[4];
         float[] both = new float[2 * m * vox];
         System.arraycopy(b.view1(), 0, both, 0, m * vox);
         System.arraycopy(b.view2(), 0, both, m * vox, m * vox);
         Tensor x = Tensor.of(be, both, 2 * m, 1, shape[2], shape[3], shape[4]);
-        Tensor y = model.unet.forward(x);
-        // view 1 of pair p is crop p, view 2 is crop m + p
+        return vicregStep(model.unet.forward(x), b, model.expander);
+    }
+
+    /**
+     * DenseVICReg on the embeddings y of a batch's 2m views (view 1 of pair p is crop p, view 2 crop m + p):
+     * gathers the paired voxels, expands them, back-propagates the loss and returns it with its three terms.
+     */
+    static Map<String, Double> vicregStep(Tensor y, Batch b, Module expander) {
+        int m = b.m();
+        int[] shape = b.shape();
+        int vox = shape[2] * shape[3] * shape[4], n = b.voxelsPerPair();
         int[] g1 = new int[m * n], g2 = new int[m * n];
         int[] i1 = b.idx1(), i2 = b.idx2();
         for (int p = 0; p < m; p++)
@@ -58,8 +68,8 @@ public final class DescriptorTraining implements StepFunction {
                 g1[p * n + i] = i1[p * n + i] + p * vox;
                 g2[p * n + i] = i2[p * n + i] + (m + p) * vox;
             }
-        Tensor z1 = model.expander.forward(Shapes.gatherVoxels(y, g1));
-        Tensor z2 = model.expander.forward(Shapes.gatherVoxels(y, g2));
+        Tensor z1 = expander.forward(Shapes.gatherVoxels(y, g1));
+        Tensor z2 = expander.forward(Shapes.gatherVoxels(y, g2));
         Tensor inv = DenseVICReg.invariance(z1, z2);
         Tensor var = DenseVICReg.variance(z1).add(DenseVICReg.variance(z2)).mul(0.5f);
         Tensor cov = DenseVICReg.covariance(z1).add(DenseVICReg.covariance(z2)).mul(0.5f);

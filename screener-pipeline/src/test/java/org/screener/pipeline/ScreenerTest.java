@@ -83,7 +83,7 @@ class ScreenerTest {
 
     @Test void inverseAndGridHelpers() {
         double[][] a = {{0, -2, 0, 5}, {1.5, 0, 0, -3}, {0, 0, 3, 7}, {0, 0, 0, 1}};
-        double[][] p = Screener.mul(a, Screener.invert(a));
+        double[][] p = org.screener.data.io.Orientation.mul(a, org.screener.data.io.Orientation.invertAffine(a));
         for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) assertEquals(i == j ? 1 : 0, p[i][j], 1e-12);
     }
 }

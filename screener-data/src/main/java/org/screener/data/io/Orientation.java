@@ -110,7 +110,7 @@ public final class Orientation {
         return x;
     }
 
-    static double[][] mul(double[][] a, double[][] b) {
+    public static double[][] mul(double[][] a, double[][] b) {
         double[][] c = new double[4][4];
         for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) {
             double s = 0;
@@ -118,5 +118,51 @@ public final class Orientation {
             c[i][j] = s;
         }
         return c;
+    }
+
+    /**
+     * {@code src} resampled onto the voxel grid of {@code like}: each voxel of {@code like} takes the value at its
+     * world position (nearest; exact for the flips and permutations of {@link #toCanonical}, so a map computed
+     * on the canonical grid goes back to the scan's own grid).
+     */
+    public static Volume resampleTo(Volume src, Volume like) {
+        double[][] t = mul(invertAffine(src.affine()), like.affine());   // like voxel → src voxel
+        int nx = like.nx, ny = like.ny, nz = like.nz;
+        float[] s = src.floats(), dst = new float[Math.toIntExact(like.size())];
+        for (int k = 0; k < nz; k++)
+            for (int j = 0; j < ny; j++)
+                for (int i = 0; i < nx; i++) {
+                    int[] c = new int[3];
+                    for (int r = 0; r < 3; r++) {
+                        double x = t[r][0] * i + t[r][1] * j + t[r][2] * k + t[r][3];
+                        c[r] = (int) Math.round(x);
+                    }
+                    if (c[0] < 0 || c[1] < 0 || c[2] < 0 || c[0] >= src.nx || c[1] >= src.ny || c[2] >= src.nz)
+                        throw new IllegalStateException("Orientation.resampleTo: voxel (" + i + "," + j + "," + k + ") of " + like
+                                + " maps outside " + src);
+                    dst[(k * ny + j) * nx + i] = s[src.index(c[0], c[1], c[2])];
+                }
+        return Volume.ofFloats(nx, ny, nz, dst, like.spacing(), like.affine());
+    }
+
+    /** 4×4 inverse by Gauss-Jordan with partial pivoting. */
+    public static double[][] invertAffine(double[][] m) {
+        double[][] a = new double[4][8];
+        for (int i = 0; i < 4; i++) { System.arraycopy(m[i], 0, a[i], 0, 4); a[i][4 + i] = 1; }
+        for (int c = 0; c < 4; c++) {
+            int p = c;
+            for (int r = c + 1; r < 4; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+            if (a[p][c] == 0) throw new IllegalArgumentException("singular affine " + java.util.Arrays.deepToString(m));
+            double[] tmp = a[c]; a[c] = a[p]; a[p] = tmp;
+            double d = a[c][c];
+            for (int j = 0; j < 8; j++) a[c][j] /= d;
+            for (int r = 0; r < 4; r++) if (r != c) {
+                double f = a[r][c];
+                if (f != 0) for (int j = 0; j < 8; j++) a[r][j] -= f * a[c][j];
+            }
+        }
+        double[][] inv = new double[4][4];
+        for (int i = 0; i < 4; i++) System.arraycopy(a[i], 4, inv[i], 0, 4);
+        return inv;
     }
 }

@@ -74,10 +74,21 @@ public final class Evaluation implements AutoCloseable {
 
     /** Adds one scan. With {@code reuseScores} the score array is overwritten. */
     public CaseResult add(String name, float[] scores, boolean[] mask, int nx, int ny, int nz, boolean reuseScores) throws IOException {
+        return add(name, scores, mask, null, nx, ny, nz, reuseScores);
+    }
+
+    /**
+     * Adds one scan whose normal voxels count only inside {@code roi} (null: everywhere); lesion voxels always
+     * count. See {@link ScanScores#of(float[], boolean[], boolean[], int, int, int, ConnectedComponents.Connectivity, boolean)}.
+     */
+    public CaseResult add(String name, float[] scores, boolean[] mask, boolean[] roi, int nx, int ny, int nz,
+                          boolean reuseScores) throws IOException {
         if (scores.length != mask.length)
             throw new IllegalArgumentException("Evaluation: case " + name + ": score map has " + scores.length + " voxels, mask has " + mask.length);
-        Metrics sampled = sampling == null ? null : sample(name, scores, mask);
-        ScanScores s = ScanScores.of(scores, mask, nx, ny, nz, conn, reuseScores);
+        if (roi != null && roi.length != mask.length)
+            throw new IllegalArgumentException("Evaluation: case " + name + ": region of interest has " + roi.length + " voxels, mask has " + mask.length);
+        Metrics sampled = sampling == null ? null : sample(name, scores, mask, roi);
+        ScanScores s = ScanScores.of(scores, mask, roi, nx, ny, nz, conn, reuseScores);
         Metrics m = s.metrics(fprLimit);
         Path f = tmpDir == null ? Files.createTempFile("screener-eval-", ".runs") : Files.createTempFile(tmpDir, "screener-eval-", ".runs");
         long[] records = new long[1];
@@ -130,13 +141,13 @@ public final class Evaluation implements AutoCloseable {
         if (first != null) throw first;
     }
 
-    private Metrics sample(String name, float[] scores, boolean[] mask) {
+    private Metrics sample(String name, float[] scores, boolean[] mask, boolean[] roi) {
         Random rnd = new Random(sampling.seed() * 0x9E3779B97F4A7C15L + name.hashCode());
         float[] ps = new float[sampling.maxPositives()], ns = new float[sampling.maxNegatives()];
         long seenP = 0, seenN = 0;
         for (int i = 0; i < scores.length; i++) {
             if (mask[i]) seenP = reservoir(ps, seenP, scores[i], rnd);
-            else seenN = reservoir(ns, seenN, scores[i], rnd);
+            else if (roi == null || roi[i]) seenN = reservoir(ns, seenN, scores[i], rnd);
         }
         int kp = (int) Math.min(seenP, ps.length), kn = (int) Math.min(seenN, ns.length);
         float[] v = new float[kp + kn];

@@ -32,8 +32,20 @@ public final class ScanScores {
      */
     public static ScanScores of(float[] scores, boolean[] mask, int nx, int ny, int nz,
                                 ConnectedComponents.Connectivity conn, boolean reuseScores) {
+        return of(scores, mask, null, nx, ny, nz, conn, reuseScores);
+    }
+
+    /**
+     * As {@link #of(float[], boolean[], int, int, int, ConnectedComponents.Connectivity, boolean)}, counting as
+     * negatives only the normal voxels inside {@code roi} (e.g. the body, so that air does not pad the specificity);
+     * lesion voxels count wherever they are. A null roi is the whole scan.
+     */
+    public static ScanScores of(float[] scores, boolean[] mask, boolean[] roi, int nx, int ny, int nz,
+                                ConnectedComponents.Connectivity conn, boolean reuseScores) {
         if (scores.length != mask.length)
             throw new IllegalArgumentException("ScanScores: score map has " + scores.length + " voxels, mask has " + mask.length);
+        if (roi != null && roi.length != mask.length)
+            throw new IllegalArgumentException("ScanScores: region of interest has " + roi.length + " voxels, mask has " + mask.length);
         ConnectedComponents cc = ConnectedComponents.label(mask, nx, ny, nz, conn);
         checkScores(scores);
         long nPos = 0;
@@ -48,9 +60,14 @@ public final class ScanScores {
         double[] inv = new double[cc.count()];
         for (int l = 1; l <= cc.count(); l++) inv[l - 1] = 1.0 / cc.size(l);
         int nNeg = scores.length - pos.length;
+        if (roi != null) {
+            nNeg = 0;
+            for (int i = 0; i < scores.length; i++) if (roi[i] && !mask[i]) nNeg++;
+        }
         float[] neg = reuseScores ? scores : new float[nNeg];
         int w = 0;
-        for (int i = 0; i < scores.length; i++) if (!mask[i]) neg[w++] = scores[i] + 0.0f; // in place is safe: w <= i
+        for (int i = 0; i < scores.length; i++)
+            if (!mask[i] && (roi == null || roi[i])) neg[w++] = scores[i] + 0.0f; // in place is safe: w <= i
         Arrays.sort(neg, 0, nNeg);
         return new ScanScores(neg, nNeg, pos, inv, cc.count());
     }

@@ -114,6 +114,44 @@ class MetricsTest {
         assertEquals(got, again);
     }
 
+    @Test void regionOfInterestDropsOnlyNormalVoxelsOutsideIt() throws Exception {
+        Random rnd = new Random(17);
+        int[] sh = {6, 5, 4};
+        int n = sh[0] * sh[1] * sh[2];
+        for (int rep = 0; rep < 5; rep++) {
+            float[] s = new float[n];
+            boolean[] m = new boolean[n], roi = new boolean[n];
+            fill(rnd, s, m, 20, 0.2);
+            for (int i = 0; i < n; i++) roi[i] = rnd.nextDouble() < 0.6;
+            // brute force on the kept voxels: every lesion voxel, normal voxels inside the roi
+            int kept = 0;
+            for (int i = 0; i < n; i++) if (m[i] || roi[i]) kept++;
+            float[] ks = new float[kept];
+            boolean[] km = new boolean[kept];
+            for (int i = 0, k = 0; i < n; i++) if (m[i] || roi[i]) { ks[k] = s[i]; km[k++] = m[i]; }
+            Metrics got = ScanScores.of(s, m, roi, sh[0], sh[1], sh[2], Connectivity.TWENTY_SIX, false).metrics(0.3);
+            assertEquals(Brute.auroc(ks, km), got.auroc(), EPS);
+            assertEquals(Brute.areaTo(Brute.roc(ks, km), 0.3), got.partialAuroc(), EPS);
+            assertEquals(Brute.bestDice(ks, km), got.bestDice(), EPS);
+            // regions are still the mask's components on the full grid
+            int[] lab = Brute.label(m, sh[0], sh[1], sh[2], 26);
+            int regions = Arrays.stream(lab).max().orElse(0);
+            int[] klab = new int[kept];
+            for (int i = 0, k = 0; i < n; i++) if (m[i] || roi[i]) klab[k++] = lab[i];
+            assertEquals(Brute.areaTo(Brute.pro(ks, klab, regions), 0.3), got.aupro(), EPS);
+            try (Evaluation ev = Evaluation.paper(tmp, Evaluation.Sampling.paper(3))) {
+                Evaluation.CaseResult r = ev.add("c", s.clone(), m, roi, sh[0], sh[1], sh[2], true);
+                assertEquals(got, r.full());
+                assertEquals(got, ev.pooled());
+                long normalsInRoi = 0;
+                for (int i = 0; i < n; i++) if (roi[i] && !m[i]) normalsInRoi++;
+                assertEquals(normalsInRoi, r.sampled().negatives(), "sampled negatives come from the roi only");
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> ScanScores.of(new float[n], new boolean[n], new boolean[n - 1], sh[0], sh[1], sh[2], Connectivity.SIX, false));
+    }
+
     @Test void pooledMatchesBruteForceOnConcatenation() throws Exception {
         Random rnd = new Random(5);
         // 70 scans > MAX_OPEN, so spill files get merged once on the way

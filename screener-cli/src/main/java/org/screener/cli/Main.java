@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./screener}. Bad input ends with exit code 2 and a one-line message, never a stack trace. */
 @Command(name = "screener", mixinStandardHelpOptions = true, version = "screener 0.1.0",
         description = "Unsupervised pathology segmentation in 3D CT.",
-        subcommands = {BenchCommand.class, InfoCommand.class, SynthCommand.class, EvaluateCommand.class, TrainCommand.class, PredictCommand.class})
+        subcommands = {BenchCommand.class, InfoCommand.class, SynthCommand.class, EvaluateCommand.class, TrainCommand.class, PredictCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
         addHelpOptions(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof IllegalStateException) {
+                    || ex instanceof IllegalStateException || ex instanceof org.screener.data.sampling.LoaderException) {
                 cmd.getErr().println("screener " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }

@@ -152,7 +152,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     }
 
     /** The trainer's progress (a PrintStream) into picocli's err writer, a whole UTF-8 line at a time. */
-    private static OutputStream lines(java.io.PrintWriter w) {
+    static OutputStream lines(java.io.PrintWriter w) {
         return new OutputStream() {
             private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
             @Override public void write(int b) {

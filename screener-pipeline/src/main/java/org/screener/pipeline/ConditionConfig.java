@@ -22,6 +22,8 @@ public final class ConditionConfig {
     public int expanderWidth;
     /** Upper end of the per-view target spacing (x, y, z) in mm; the lower end is the descriptor's. */
     public double[] maxSpacing;
+    /** Smallest crop spacing (x, y, z, mm); null: the sampler's default 1 × 1 × 1.5 mm. */
+    public double[] minSpacing;
     /** Each view is masked with probability maskProb: floor(maskRatio · #blocks) blocks of maskBlock voxels zeroed. */
     public double maskProb, maskRatio;
     public int[] maskBlock;
@@ -84,6 +86,7 @@ public final class ConditionConfig {
         c.cropSize = cropSize.clone();
         c.nVoxels = voxelsPerPair;
         c.maxSpacing = maxSpacing.clone();
+        if (minSpacing != null) c.minSpacing = minSpacing.clone();
         c.maskProb = maskProb;
         c.maskRatio = maskRatio;
         c.maskBlock = maskBlock.clone();
@@ -105,6 +108,8 @@ public final class ConditionConfig {
         if (maskBlock == null || maskBlock.length != 3 || maxSpacing == null || maxSpacing.length != 3)
             throw new IllegalArgumentException("ConditionConfig: maskBlock " + Arrays.toString(maskBlock) + " and maxSpacing "
                     + Arrays.toString(maxSpacing) + " must have 3 axes");
+        if (minSpacing != null && minSpacing.length != 3)
+            throw new IllegalArgumentException("ConditionConfig: minSpacing " + Arrays.toString(minSpacing) + " must have 3 axes");
         for (int a = 0; a < 3; a++)
             if (maskBlock[a] < 1 || cropSize[a] % maskBlock[a] != 0)
                 throw new IllegalArgumentException("ConditionConfig: cropSize " + Arrays.toString(cropSize)

@@ -60,6 +60,13 @@ public final class DensityScorer {
 
     public ConditionSource condition() { return condition; }
 
+    public DensityModel density() { return density; }
+
+    public UNet3d descriptor() { return descriptor; }
+
+    /** Pooling stride (= kernel) as (D, H, W). */
+    public int[] poolDHW() { return strideDHW.clone(); }
+
     /**
      * NLL map of a patch at full resolution.
      *

@@ -15,6 +15,11 @@ public final class DescriptorConfig {
     public UNet3dConfig unet;
     /** Crop size (x, y, z) of each view, i.e. the tensor (D, H, W) = (z, y, x). */
     public int[] cropSize;
+    /**
+     * Range (x, y, z, mm) of the spacing each crop is resampled to (a scale augmentation); null: the sampler's
+     * defaults, 1..2 × 1..2 × 1.5..3 mm around the preprocessing's 1.5 × 1.5 × 2.25 mm.
+     */
+    public double[] minSpacing, maxSpacing;
     /** Voxel correspondences sampled per crop pair (n) and crop pairs per batch (m). */
     public int voxelsPerPair, pairsPerBatch;
     /** Width of the VICReg expander (multiple of 32). */
@@ -74,6 +79,8 @@ public final class DescriptorConfig {
         CropPairConfig c = CropPairConfig.descriptor();
         c.cropSize = cropSize.clone();
         c.nVoxels = voxelsPerPair;
+        if (minSpacing != null) c.minSpacing = minSpacing.clone();
+        if (maxSpacing != null) c.maxSpacing = maxSpacing.clone();
         c.validate();
         return c;
     }
@@ -92,6 +99,9 @@ public final class DescriptorConfig {
                     + pairsPerBatch + " must be >= 1 and give at least 2 voxel pairs");
         if (expanderWidth < 32 || expanderWidth % 32 != 0)
             throw new IllegalArgumentException("DescriptorConfig: expanderWidth " + expanderWidth + " must be a positive multiple of 32");
+        if ((minSpacing != null && minSpacing.length != 3) || (maxSpacing != null && maxSpacing.length != 3))
+            throw new IllegalArgumentException("DescriptorConfig: minSpacing " + Arrays.toString(minSpacing) + " and maxSpacing "
+                    + Arrays.toString(maxSpacing) + " must have 3 axes");
         if (steps < 2) throw new IllegalArgumentException("DescriptorConfig: steps " + steps + " must be >= 2");
         if (!(lr > 0) || !(eps > 0) || !(weightDecay >= 0) || !(warmupFraction > 0 && warmupFraction < 1) || !(clipNorm >= 0))
             throw new IllegalArgumentException("DescriptorConfig: lr " + lr + ", eps " + eps + ", weightDecay " + weightDecay

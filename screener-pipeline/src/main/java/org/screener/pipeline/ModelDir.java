@@ -47,6 +47,9 @@ public final class ModelDir {
         /** Condition training; null in a directory made before the condition stage existed. */
         public ConditionConfig condition;
 
+        /** A deep copy (through JSON). */
+        public Config copy() { return GSON.fromJson(GSON.toJson(this), Config.class); }
+
         public Config validate(Path where) {
             if (version != VERSION)
                 throw new IllegalArgumentException(where + ": model directory format version " + version + ", this build reads " + VERSION);

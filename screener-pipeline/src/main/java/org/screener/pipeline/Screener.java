@@ -105,6 +105,14 @@ public final class Screener {
                 .overlap(overlap).sigmaScale(sigmaScale).backend(backend);
         if (progress != null) o.progress(progress::update);
         float[] map = SlidingWindow.run(img.floats(), dhw, scorer.patchFunction(dhw), o).data();
+        return toScan(map, p, canon, scan);
+    }
+
+    /**
+     * A map on the preprocessed grid of {@code p} (made from {@code canon}, the canonical form of {@code scan})
+     * back onto the scan's own grid, voxel order and affine; outside the body crop it takes the map's minimum.
+     */
+    public static Volume toScan(float[] map, Preprocessed p, Volume canon, Volume scan) {
         float min = Float.POSITIVE_INFINITY;
         for (float v : map) min = Math.min(min, v);
         float[] orig = p.geometry().toOriginal(map, min);

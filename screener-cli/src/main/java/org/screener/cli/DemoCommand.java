@@ -38,6 +38,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--descriptor-steps", paramLabel = "N") Long descriptorSteps;
     @Option(names = "--condition-steps", paramLabel = "N") Long conditionSteps;
     @Option(names = "--density-steps", paramLabel = "N", description = "steps of each of the six density models") Long densitySteps;
+    @Option(names = "--ssl-lr", paramLabel = "LR", description = "peak learning rate of the descriptor and condition UNets (default: 3e-4)") Double sslLr;
+    @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 3,3,2)") int[] pool;
     @Option(names = "--threads", description = "compute threads (default: all cores)") Integer threads;
 
     @Spec CommandSpec spec;
@@ -54,6 +56,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (descriptorSteps != null) c.descriptorSteps = descriptorSteps;
         if (conditionSteps != null) c.conditionSteps = conditionSteps;
         if (densitySteps != null) c.densitySteps = densitySteps;
+        if (sslLr != null) c.sslLr = sslLr;
+        if (pool != null) c.poolStride = pool;
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is not a directory");
         c.validate();

@@ -34,6 +34,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--stage", defaultValue = "descriptor", description = "Stage to train: descriptor, condition, density, or all (descriptor then condition) (default: ${DEFAULT-VALUE}).") String stage;
     @Option(names = "--steps", description = "Training steps (default: the model dir's, else the preset's).") Long steps;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
+    @Option(names = "--split", description = "Train on the manifest rows whose 'split' column is this (default: 'train' when the manifest has a 'split' column, else all rows).") String split;
     @Option(names = "--density", description = "Density stage: gaussian or flow (default: the model dir's, else gaussian).") String densityKind;
     @Option(names = "--condition", description = "Density stage: none, sincos, or learned (the condition stage's model; train --stage condition first) (default: the model dir's, else none).") String densityCondition;
 
@@ -67,6 +68,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         if (steps != null && descriptorStage) cfg.descriptor.steps = steps;
         if (steps != null && conditionStage) cfg.condition.steps = steps;
         cfg.data = data.toAbsolutePath().toString();
+        cfg.split = split(err);
         if (threads != null) Parallel.setThreads(threads);
 
         PrintStream progress = new PrintStream(lines(err), true, StandardCharsets.UTF_8);
@@ -84,6 +86,16 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             report(err, r, dir.condition());
         }
         return 0;
+    }
+
+    /** --split, or 'train' for a manifest with a 'split' column (said once), else null (every row). */
+    private String split(java.io.PrintWriter err) throws java.io.IOException {
+        if (split != null) return split;
+        if (Files.isRegularFile(data) && org.screener.data.preprocess.CaseList.hasSplitColumn(data)) {
+            err.println("train: the manifest has a 'split' column; training on its 'train' rows (--split to choose)");
+            return "train";
+        }
+        return null;
     }
 
     private interface StageRun { DescriptorStage.Result run() throws Exception; }
@@ -129,6 +141,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         if (densityCondition != null) cfg.density.condition = densityCondition;
         if (seed != null) cfg.seed = seed;
         if (steps != null) cfg.density.steps = steps;
+        cfg.split = split(err);
         cfg.density.validate();
         if (threads != null) Parallel.setThreads(threads);
         err.printf(Locale.ROOT, "train: density stage (%s, condition %s), preset %s, %d steps, seed %d, threads %d -> %s%n",

@@ -27,6 +27,24 @@ class TrainCommandTest {
         return cl.execute(args);
     }
 
+    @Test void trainsOnTheTrainSplitAndRefusesMissingImagesUpFront() throws Exception {
+        Path data = tmp.resolve("split-cohort");
+        new Cohort(SynthConfig.tiny(), 3, 1, List.of(org.screener.data.synth.LesionKind.CYST), 5, 0).write(data, false, null);
+        Files.delete(data.resolve("images/case_002.nii.gz"));   // the test scan: never read when training
+        StringWriter err = new StringWriter();
+        int rc = run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", tmp.resolve("m").toString(), "--steps", "2");
+        assertEquals(0, rc, err.toString());
+        assertTrue(err.toString().contains("training on its 'train' rows"), err.toString());
+        assertEquals("train", new ModelDir(tmp.resolve("m")).readConfig().split);
+
+        StringWriter err2 = new StringWriter();
+        rc = run(err2, "train", "--data", data.resolve("manifest.csv").toString(), "--out", tmp.resolve("m2").toString(),
+                "--steps", "2", "--split", "test");
+        assertEquals(2, rc, err2.toString());
+        assertTrue(err2.toString().contains("case_002.nii.gz does not exist"), err2.toString());
+        assertFalse(err2.toString().contains("\tat "), "no stack trace: " + err2);
+    }
+
     @Test void writesTheModelDirAndResumes() throws Exception {
         Path data = tmp.resolve("cohort");
         new Cohort(SynthConfig.tiny(), 2, 0, List.of(), 5, 0).write(data, false, null);

@@ -40,6 +40,8 @@ public final class ModelDir {
         public long seed;
         /** Training data (folder or manifest) as given; informational. */
         public String data;
+        /** Rows of the data manifest used for training: those whose 'split' column equals this; null: all rows. */
+        public String split;
         public PreprocessConfig preprocess;
         public DescriptorConfig descriptor;
         /** Density stage settings (kind, condition, ...); null until that stage has been started. */

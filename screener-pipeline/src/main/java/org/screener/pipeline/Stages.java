@@ -23,8 +23,11 @@ final class Stages {
 
     /** The training volumes of a folder or CSV manifest, preprocessed through the model dir's cache. */
     static VolumeSource source(ModelDir dir, Path data, ModelDir.Config cfg) throws IOException {
-        PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.preprocess, dir.cache());
+        PreprocessedDataset ds = PreprocessedDataset.of(data, cfg.split, cfg.preprocess, dir.cache());
         if (ds.size() == 0) throw new IllegalArgumentException("no training volumes in " + data);
+        for (var c : ds.cases())
+            if (!java.nio.file.Files.exists(c.image()))   // fail before training starts, not at the first batch that draws it
+                throw new IllegalArgumentException(data + ": training image " + c.image() + " does not exist");
         return VolumeSource.of(ds);
     }
 

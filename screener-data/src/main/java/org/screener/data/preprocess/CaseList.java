@@ -32,10 +32,34 @@ public final class CaseList {
         return cases;
     }
 
-    public static List<Case> fromCsv(Path csv) throws IOException {
+    public static List<Case> fromCsv(Path csv) throws IOException { return fromCsv(csv, null); }
+
+    /**
+     * A folder (split must be null) or the rows of a CSV manifest whose {@code split} column equals {@code split}
+     * (null: every row).
+     */
+    public static List<Case> of(Path source, String split) throws IOException {
+        if (split == null) return of(source);
+        if (Files.isDirectory(source))
+            throw new IllegalArgumentException("CaseList: a split ('" + split + "') needs a CSV manifest with a 'split' column, " + source + " is a folder");
+        return fromCsv(source, split);
+    }
+
+    /** Whether the manifest's header names a {@code split} column. */
+    public static boolean hasSplitColumn(Path csv) throws IOException {
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) continue;
+            for (String c : split(line)) if (c.trim().toLowerCase().replace("\ufeff", "").equals("split")) return true;
+            return false;
+        }
+        return false;
+    }
+
+    /** The rows whose {@code split} column equals {@code split} (null: all rows). */
+    public static List<Case> fromCsv(Path csv, String split) throws IOException {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         Path base = csv.toAbsolutePath().getParent();
-        int imageCol = -1, maskCol = -1, lineNo = 0;
+        int imageCol = -1, maskCol = -1, splitCol = -1, lineNo = 0, rows = 0;
         List<Case> cases = new ArrayList<>();
         for (String line : lines) {
             lineNo++;
@@ -47,10 +71,14 @@ public final class CaseList {
                     if (c == 0 && name.startsWith("\ufeff")) name = name.substring(1);
                     if (name.equals("image")) imageCol = c;
                     if (name.equals("mask")) maskCol = c;
+                    if (name.equals("split")) splitCol = c;
                 }
                 if (imageCol < 0) throw new IOException(csv + ": header line " + lineNo + " has no 'image' column: " + line);
+                if (split != null && splitCol < 0) throw new IOException(csv + ": no 'split' column to select split '" + split + "' from");
                 continue;
             }
+            rows++;
+            if (split != null && (splitCol >= cells.size() || !cells.get(splitCol).trim().equals(split))) continue;
             if (imageCol >= cells.size() || cells.get(imageCol).isBlank()) throw new IOException(csv + ": line " + lineNo + " has no image path: " + line);
             Path img = base.resolve(cells.get(imageCol).trim()).normalize();
             Path mask = null;
@@ -58,6 +86,7 @@ public final class CaseList {
             cases.add(new Case(stem(img), img, mask));
         }
         if (imageCol < 0) throw new IOException(csv + ": empty manifest (no header with an 'image' column)");
+        if (split != null && cases.isEmpty()) throw new IOException(csv + ": none of its " + rows + " rows has split '" + split + "'");
         return cases;
     }
 

@@ -40,6 +40,11 @@ public final class PreprocessedDataset {
         return of(folderOrCsv, org.screener.data.io.Volumes::readCanonical, config, cacheDir);
     }
 
+    /** The rows of a CSV manifest whose 'split' column equals {@code split} (null: a folder or every row), read canonical. */
+    public static PreprocessedDataset of(Path folderOrCsv, String split, PreprocessConfig config, Path cacheDir) throws IOException {
+        return new PreprocessedDataset(CaseList.of(folderOrCsv, split), org.screener.data.io.Volumes::readCanonical, config, cacheDir);
+    }
+
     public int size() { return cases.size(); }
     public Case get(int i) { return cases.get(i); }
     public List<Case> cases() { return cases; }

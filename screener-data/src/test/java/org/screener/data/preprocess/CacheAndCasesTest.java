@@ -80,6 +80,23 @@ class CacheAndCasesTest {
         assertThrows(IOException.class, () -> CaseList.of(csv));
     }
 
+    @Test void csvSplitSelectsRows() throws IOException {
+        Path csv = dir.resolve("split/manifest.csv");
+        Files.createDirectories(csv.getParent());
+        Files.writeString(csv, "image,mask,split\na.nii,,train\nb.nii,mb.nii,test\nc.nii,,train \nd.nii,,\n");
+        assertTrue(CaseList.hasSplitColumn(csv));
+        assertEquals(List.of("a", "b", "c", "d"), CaseList.of(csv, null).stream().map(Case::id).toList());
+        assertEquals(List.of("a", "c"), CaseList.of(csv, "train").stream().map(Case::id).toList());
+        assertEquals(List.of("b"), CaseList.of(csv, "test").stream().map(Case::id).toList());
+        IOException none = assertThrows(IOException.class, () -> CaseList.of(csv, "val"));
+        assertTrue(none.getMessage().contains("none of its 4 rows has split 'val'"), none.getMessage());
+        Files.writeString(csv, "image\na.nii\n");
+        assertFalse(CaseList.hasSplitColumn(csv));
+        IOException noCol = assertThrows(IOException.class, () -> CaseList.of(csv, "train"));
+        assertTrue(noCol.getMessage().contains("no 'split' column"), noCol.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CaseList.of(dir, "train"));
+    }
+
     @Test void datasetCachesAndInvalidates() throws IOException {
         Path src = dir.resolve("scan.nii");
         Files.write(src, new byte[]{1, 2, 3});

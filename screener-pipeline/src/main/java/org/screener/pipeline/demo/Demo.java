@@ -138,10 +138,12 @@ public final class Demo {
         c.preprocess.targetSpacing = cfg.spacing.clone();
         c.descriptor = DescriptorConfig.cpuSmall();
         c.descriptor.steps = cfg.descriptorSteps;
+        c.descriptor.lr = cfg.sslLr;
         c.descriptor.minSpacing = scaled(cfg.spacing, 2.0 / 3);
         c.descriptor.maxSpacing = scaled(cfg.spacing, 4.0 / 3);
         c.condition = ConditionConfig.cpuSmall();
         c.condition.steps = cfg.conditionSteps;
+        c.condition.lr = cfg.sslLr;
         c.condition.minSpacing = scaled(cfg.spacing, 2.0 / 3);
         c.condition.maxSpacing = scaled(cfg.spacing, 8.0 / 3);
         c.data = out.resolve("cohort").resolve("train.csv").toAbsolutePath().toString();
@@ -171,6 +173,7 @@ public final class Demo {
         c.density.kind = row.density();
         c.density.condition = row.condition();
         c.density.steps = cfg.densitySteps;
+        c.density.poolStride = cfg.poolStride.clone();
         stage("density " + row.id(), cfg.densitySteps, () -> DensityStage.run(dir, train, c, be, log));
         return dir;
     }

@@ -23,6 +23,10 @@ public final class DemoConfig {
      */
     public double[] spacing = {3.0, 3.0, 4.5};
     public long descriptorSteps = 600, conditionSteps = 400, densitySteps = 300;
+    /** Peak learning rate of the descriptor and condition UNets (AdamW, one-cycle). */
+    public double sslLr = 3e-4;
+    /** Average pooling (x, y, z) of descriptors and conditions before the density. */
+    public int[] poolStride = {3, 3, 2};
     /** Sliding-window overlap at prediction. */
     public double overlap = 0.5;
 
@@ -34,6 +38,9 @@ public final class DemoConfig {
         if (descriptorSteps < 2 || conditionSteps < 2 || densitySteps < 2)
             throw new IllegalArgumentException("demo: training steps must be >= 2, got descriptor " + descriptorSteps
                     + ", condition " + conditionSteps + ", density " + densitySteps);
+        if (!(sslLr > 0)) throw new IllegalArgumentException("demo: learning rate must be > 0, got " + sslLr);
+        if (poolStride == null || poolStride.length != 3 || Arrays.stream(poolStride).anyMatch(p -> p < 1))
+            throw new IllegalArgumentException("demo: pooling " + Arrays.toString(poolStride) + " must be 3 integers >= 1");
         if (!(overlap >= 0 && overlap < 1)) throw new IllegalArgumentException("demo: overlap must be in [0, 1), got " + overlap);
         if (!(trainLesionProb >= 0 && trainLesionProb <= 1))
             throw new IllegalArgumentException("demo: train lesion probability must be in [0, 1], got " + trainLesionProb);

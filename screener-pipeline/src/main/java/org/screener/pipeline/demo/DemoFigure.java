@@ -13,7 +13,7 @@ import java.util.Locale;
 /**
  * One axial slice of a test scan (the one with the most lesion voxels), as panels: the scan with the lesion
  * outlines, then each anomaly map over the scan. Canonical RAS+ input, radiological view (patient's right on
- * the left, anterior up), 1 pixel per mm. Each map is shown from its body median (transparent) to its 99.9th
+ * the left, anterior up), 1 pixel per mm. Each map, drawn inside the body only, is shown from its body median (transparent) to its 99.9th
  * body percentile (opaque yellow), so maps in different units compare by rank, as AUROC does.
  */
 final class DemoFigure {
@@ -62,7 +62,7 @@ final class DemoFigure {
                     int v = scan.index(i, j, k);
                     double t = Math.max(0, Math.min(1, (hu[v] + 160) / 400.0));
                     double r = t, gr = t, b = t;
-                    if (map != null && hi > lo && map[v] > lo) {
+                    if (map != null && body[v] && hi > lo && map[v] > lo) {
                         double a = Math.min(1, (map[v] - lo) / (hi - lo));
                         double alpha = 0.8 * a;
                         r = (1 - alpha) * r + alpha;

@@ -40,6 +40,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--density-steps", paramLabel = "N", description = "steps of each of the six density models") Long densitySteps;
     @Option(names = "--ssl-lr", paramLabel = "LR", description = "peak learning rate of the descriptor and condition UNets (default: 3e-4)") Double sslLr;
     @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 3,3,2)") int[] pool;
+    @Option(names = "--expander", paramLabel = "W", description = "VICReg expander width (default: 256)") Integer expander;
+    @Option(names = "--no-color-augment", description = "no brightness/contrast/gamma/noise/blur augmentation of the SSL crops") boolean noColor;
     @Option(names = "--threads", description = "compute threads (default: all cores)") Integer threads;
 
     @Spec CommandSpec spec;
@@ -57,6 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (conditionSteps != null) c.conditionSteps = conditionSteps;
         if (densitySteps != null) c.densitySteps = densitySteps;
         if (sslLr != null) c.sslLr = sslLr;
+        if (expander != null) c.expanderWidth = expander;
+        if (noColor) c.colorAugment = false;
         if (pool != null) c.poolStride = pool;
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is not a directory");

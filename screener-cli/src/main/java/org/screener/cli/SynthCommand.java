@@ -22,7 +22,7 @@ public final class SynthCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--seed", defaultValue = "0", description = "Cohort seed (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--train-lesion-prob", defaultValue = "0.1", description = "Probability that a training scan carries a lesion (default: ${DEFAULT-VALUE}).") double trainLesionProb;
     @Option(names = "--test-cases", description = "Number of test scans (the last ones; default: a third of --cases, at least 1).") Integer testCases;
-    @Option(names = "--size", defaultValue = "medium", description = "small (96x80x48) or medium (160x128x96, 2x2x2.5 mm) (default: ${DEFAULT-VALUE}).") String size;
+    @Option(names = "--size", defaultValue = "medium", description = "small (96x80x48), medium (160x128x96, 2x2x2.5 mm) or NXxNYxNZ over the same 320x256x240 mm field of view (default: ${DEFAULT-VALUE}).") String size;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--png", defaultValue = "all", description = "PNG montages for 'all' cases or the 'first' train and test case (default: ${DEFAULT-VALUE}).") String png;
 

@@ -20,6 +20,8 @@ public final class ConditionConfig {
     public int[] cropSize;
     public int voxelsPerPair, pairsPerBatch;
     public int expanderWidth;
+    /** Brightness / contrast / gamma / noise / blur augmentation of the crops; null: on, as in the paper. */
+    public Boolean colorAugment;
     /** Upper end of the per-view target spacing (x, y, z) in mm; the lower end is the descriptor's. */
     public double[] maxSpacing;
     /** Smallest crop spacing (x, y, z, mm); null: the sampler's default 1 × 1 × 1.5 mm. */
@@ -85,6 +87,7 @@ public final class ConditionConfig {
         CropPairConfig c = CropPairConfig.condition();
         c.cropSize = cropSize.clone();
         c.nVoxels = voxelsPerPair;
+        if (colorAugment != null) c.colorAugment = colorAugment;
         c.maxSpacing = maxSpacing.clone();
         if (minSpacing != null) c.minSpacing = minSpacing.clone();
         c.maskProb = maskProb;

@@ -24,6 +24,8 @@ public final class DescriptorConfig {
     public int voxelsPerPair, pairsPerBatch;
     /** Width of the VICReg expander (multiple of 32). */
     public int expanderWidth;
+    /** Brightness / contrast / gamma / noise / blur augmentation of the crops; null: on, as in the paper. */
+    public Boolean colorAugment;
     public long steps;
     /** AdamW (β = 0.9, 0.999) and a one-cycle schedule whose first warmupFraction is a cosine warm-up. */
     public double lr, eps, weightDecay, warmupFraction;
@@ -79,6 +81,7 @@ public final class DescriptorConfig {
         CropPairConfig c = CropPairConfig.descriptor();
         c.cropSize = cropSize.clone();
         c.nVoxels = voxelsPerPair;
+        if (colorAugment != null) c.colorAugment = colorAugment;
         if (minSpacing != null) c.minSpacing = minSpacing.clone();
         if (maxSpacing != null) c.maxSpacing = maxSpacing.clone();
         c.validate();

@@ -40,7 +40,14 @@ public final class SynthConfig {
             case "small": return small();
             case "medium": return medium();
             case "tiny": return tiny();
-            default: throw new IllegalArgumentException("unknown size '" + size + "'; expected small, medium or tiny");
+            default:
+                String[] p = size.toLowerCase(java.util.Locale.ROOT).split("x");
+                if (p.length == 3) {
+                    try {
+                        return ofSize(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+                    } catch (NumberFormatException e) { /* fall through to the message */ }
+                }
+                throw new IllegalArgumentException("unknown size '" + size + "'; expected small, medium, tiny or NXxNYxNZ (e.g. 512x512x400)");
         }
     }
 

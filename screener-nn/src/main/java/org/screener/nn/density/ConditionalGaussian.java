@@ -13,11 +13,14 @@ import java.util.Random;
 /**
  * Diagonal Gaussian whose mean and log-variance are predicted from the condition by a small conv net with 3×3×3
  * kernels (method reference §4.2): c → conv(dc→hidden) → SiLU → conv(hidden→2d) split into μ(c) and log σ²(c).
- * The last conv starts at zero, so the model starts at the standard normal.
+ * The last conv's weights start at zero and its bias at the first batch's per-channel mean and log-variance
+ * (data-dependent, like Glow's act-norm; the "initialized" buffer travels with checkpoints), so training
+ * starts from the marginal fit and learns how the condition moves it.
  */
 public final class ConditionalGaussian extends DensityModel {
     public static final int KERNEL = 3;
     private final Sequential net;
+    private final Conv3d last;
 
     public ConditionalGaussian(Backend backend, int channels, int conditionChannels, int hidden, Random rnd) {
         super(channels, conditionChannels);
@@ -28,6 +31,16 @@ public final class ConditionalGaussian extends DensityModel {
         Init.zeros(last);
         net = registerModule("net", new Sequential(
                 new Conv3d(backend, conditionChannels, hidden, k, one, pad, one, 1, true, rnd), Activation.silu(), last));
+        this.last = last;
+        registerBuffer("initialized", Tensor.zeros(backend, 1));
+    }
+
+    public boolean isInitialized() { return buffer("initialized").item() != 0; }
+
+    /** Marks the model initialised without touching its parameters (e.g. parameters set by hand). */
+    public ConditionalGaussian markInitialized() {
+        buffer("initialized").assign(Tensor.full(last.weight.tensor().backend(), 1f, 1));
+        return this;
     }
 
     /** μ(c) and log σ²(c), each (N, d, D, H, W). */
@@ -38,6 +51,13 @@ public final class ConditionalGaussian extends DensityModel {
 
     @Override public Tensor nll(Tensor y, Tensor c) {
         checkInputs(y, c);
+        if (!isInitialized()) {
+            double[][] mv = channelMoments(y);
+            double[] b = new double[2 * channels];
+            for (int j = 0; j < channels; j++) { b[j] = mv[0][j]; b[channels + j] = Math.log(mv[1][j] + 1e-12); }
+            last.bias.tensor().assign(Tensor.ofDouble(y.backend(), b, 2 * channels));
+            markInitialized();
+        }
         Tensor[] ml = meanAndLogVar(c);
         return MarginalGaussian.gaussianNll(y, ml[0], ml[1]);
     }

@@ -32,6 +32,26 @@ public abstract class DensityModel extends Module {
     /** Mean NLL over all voxels: the training loss. */
     public Tensor loss(Tensor y, Tensor c) { return nll(y, c).mean(); }
 
+    /**
+     * Per-channel mean and unbiased variance of x (N, d, D, H, W) over all voxels of the batch, in double: the
+     * data-dependent initialisation of act-norm and of the Gaussians' first batch.
+     */
+    protected static double[][] channelMoments(Tensor x) {
+        int n = x.dim(0), d = x.dim(1), v = x.dim(2) * x.dim(3) * x.dim(4);
+        double[] a = x.toDoubleArray();
+        double[] mean = new double[d], var = new double[d];
+        long count = (long) n * v;
+        for (int j = 0; j < d; j++) {
+            double s = 0, s2 = 0;
+            for (int i = 0; i < n; i++) for (int p = 0; p < v; p++) s += a[(i * d + j) * v + p];
+            double m = s / count;
+            for (int i = 0; i < n; i++) for (int p = 0; p < v; p++) { double t = a[(i * d + j) * v + p] - m; s2 += t * t; }
+            mean[j] = m;
+            var[j] = count > 1 ? s2 / (count - 1) : 0;   // torch.var's unbiased default
+        }
+        return new double[][]{mean, var};
+    }
+
     public int channels() { return channels; }
     public int conditionChannels() { return conditionChannels; }
 

@@ -138,18 +138,12 @@ public final class Glow extends DensityModel {
         public boolean isInitialized() { return buffer("initialized").item() != 0; }
 
         private void initFrom(Tensor x) {
-            int n = x.dim(0), d = x.dim(1), v = x.dim(2) * x.dim(3) * x.dim(4);
-            double[] a = x.toDoubleArray();
+            int d = x.dim(1);
+            double[][] mv = channelMoments(x);
             double[] sh = new double[d], ls = new double[d];
-            long count = (long) n * v;
             for (int j = 0; j < d; j++) {
-                double s = 0, s2 = 0;
-                for (int i = 0; i < n; i++) for (int p = 0; p < v; p++) s += a[(i * d + j) * v + p];
-                double mean = s / count;
-                for (int i = 0; i < n; i++) for (int p = 0; p < v; p++) { double t = a[(i * d + j) * v + p] - mean; s2 += t * t; }
-                double std = count > 1 ? Math.sqrt(s2 / (count - 1)) : 0;   // torch.std's unbiased default
-                sh[j] = -mean;
-                ls[j] = -Math.log(std + 1e-6);
+                sh[j] = -mv[0][j];
+                ls[j] = -Math.log(Math.sqrt(mv[1][j]) + 1e-6);
             }
             shift.tensor().assign(Tensor.ofDouble(x.backend(), sh, d));
             logScale.tensor().assign(Tensor.ofDouble(x.backend(), ls, d));

@@ -9,15 +9,27 @@ import org.screener.nn.Parameter;
 /**
  * Diagonal Gaussian with a learned mean and log-variance per channel, the same at every voxel:
  * NLL = ½ Σ_j [(y_j − μ_j)² e^{−s_j} + s_j + log 2π].
+ * Like Glow's act-norm it starts from the first batch it sees (μ = the batch mean, s = log of the batch
+ * variance): descriptors live far from the standard normal, and a few hundred Adam steps from 0 do not get
+ * there. The "initialized" buffer travels with checkpoints.
  */
 public final class MarginalGaussian extends DensityModel {
     private final Parameter mean, logVar;
 
-    /** Starts at the standard normal. */
+    /** The standard normal until the first batch initialises it. */
     public MarginalGaussian(Backend backend, int channels) {
         super(channels, 0);
         mean = registerParameter("mean", Tensor.zeros(backend, channels));
         logVar = registerParameter("log_var", Tensor.zeros(backend, channels));
+        registerBuffer("initialized", Tensor.zeros(backend, 1));
+    }
+
+    public boolean isInitialized() { return buffer("initialized").item() != 0; }
+
+    /** Marks the model initialised without touching its parameters (e.g. parameters set by hand). */
+    public MarginalGaussian markInitialized() {
+        buffer("initialized").assign(Tensor.full(mean.tensor().backend(), 1f, 1));
+        return this;
     }
 
     public Parameter mean() { return mean; }
@@ -25,6 +37,14 @@ public final class MarginalGaussian extends DensityModel {
 
     @Override public Tensor nll(Tensor y, Tensor c) {
         checkInputs(y, null);
+        if (!isInitialized()) {
+            double[][] mv = channelMoments(y);
+            double[] lv = new double[channels];
+            for (int j = 0; j < channels; j++) lv[j] = Math.log(mv[1][j] + 1e-12);
+            mean.tensor().assign(Tensor.ofDouble(y.backend(), mv[0], channels));
+            logVar.tensor().assign(Tensor.ofDouble(y.backend(), lv, channels));
+            markInitialized();
+        }
         return gaussianNll(y, Shapes.reshape(mean.tensor(), 1, channels, 1, 1, 1), Shapes.reshape(logVar.tensor(), 1, channels, 1, 1, 1));
     }
 

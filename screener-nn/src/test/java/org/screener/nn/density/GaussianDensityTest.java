@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class GaussianDensityTest {
 
@@ -34,6 +35,7 @@ class GaussianDensityTest {
         double[] mu = {0.5, -1, 2}, lv = {0.3, -0.7, 1.1};
         g.mean().tensor().assign(Tensor.ofDouble(ref, mu, d));
         g.logVar().tensor().assign(Tensor.ofDouble(ref, lv, d));
+        g.markInitialized();
         Tensor y = Tensor.randn(ref, rnd, 2f, n, d, 2, 3, 2);
         double[] ya = y.toDoubleArray(), nll = g.nll(y, null).toDoubleArray();
         assertArrayEquals(new int[]{n, 2, 3, 2}, g.nll(y, null).shape());
@@ -46,16 +48,51 @@ class GaussianDensityTest {
                 GradCheck.input(rnd, -2, 2, 1, d, 1, 2, 2), g.mean().tensor(), g.logVar().tensor());
     }
 
+    /** Per-channel mean and unbiased log-variance of y (N, d, ...), by hand. */
+    static double[][] moments(double[] ya, int n, int d, int v) {
+        double[] mu = new double[d], lv = new double[d];
+        for (int j = 0; j < d; j++) {
+            double s = 0, s2 = 0;
+            for (int i = 0; i < n; i++) for (int p = 0; p < v; p++) s += ya[(i * d + j) * v + p];
+            mu[j] = s / (n * v);
+            for (int i = 0; i < n; i++) for (int p = 0; p < v; p++) s2 += Math.pow(ya[(i * d + j) * v + p] - mu[j], 2);
+            lv[j] = Math.log(s2 / (n * v - 1));
+        }
+        return new double[][]{mu, lv};
+    }
+
+    @Test void marginalStartsAtTheFirstBatchsMoments() {
+        Random rnd = new Random(3);
+        Backend ref = GradCheck.ref();
+        MarginalGaussian g = new MarginalGaussian(ref, 3);
+        assertFalse(g.isInitialized());
+        Tensor y = Tensor.randn(ref, rnd, 2f, 2, 3, 2, 3, 2).add(5f);
+        double[][] m = moments(y.toDoubleArray(), 2, 3, 12);
+        g.nll(y, null);
+        assertTrue(g.isInitialized());
+        assertArrayEquals(m[0], g.mean().tensor().toDoubleArray(), 1e-9);
+        assertArrayEquals(m[1], g.logVar().tensor().toDoubleArray(), 1e-9);
+        // later batches do not move it
+        g.nll(y.mul(3f), null);
+        assertArrayEquals(m[0], g.mean().tensor().toDoubleArray(), 1e-9);
+        // the flag travels with the state dict
+        MarginalGaussian h = new MarginalGaussian(ref, 3);
+        h.loadStateDict(g.stateDict(), true);
+        assertTrue(h.isInitialized());
+    }
+
     @Test void conditionalNllIsTheClosedFormOfItsPredictions() {
         Random rnd = new Random(2);
         Backend ref = GradCheck.ref();
         int d = 2, dc = 3;
         ConditionalGaussian g = new ConditionalGaussian(ref, d, dc, 4, rnd);
-        // starts at the standard normal
-        Tensor y = Tensor.randn(ref, rnd, 1f, 1, d, 3, 2, 3), c = Tensor.randn(ref, rnd, 1f, 1, dc, 3, 2, 3);
+        // starts at the first batch's marginal fit, whatever the condition
+        Tensor y = Tensor.randn(ref, rnd, 1f, 1, d, 3, 2, 3).add(2f), c = Tensor.randn(ref, rnd, 1f, 1, dc, 3, 2, 3);
         double[] ya = y.toDoubleArray(), nll0 = g.nll(y, c).toDoubleArray();
+        double[][] m0 = moments(ya, 1, d, 18);
+        assertTrue(g.isInitialized());
         for (int p = 0; p < 18; p++)
-            assertEquals(closedForm(new double[]{ya[p], ya[18 + p]}, new double[2], new double[2]), nll0[p], 1e-6);
+            assertEquals(closedForm(new double[]{ya[p], ya[18 + p]}, m0[0], m0[1]), nll0[p], 1e-6);
         DensityTestUtil.perturb(g, rnd, 0.3);
         Tensor[] ml = g.meanAndLogVar(c);
         double[] mu = ml[0].toDoubleArray(), lv = ml[1].toDoubleArray(), nll = g.nll(y, c).toDoubleArray();

@@ -139,11 +139,15 @@ public final class Demo {
         c.descriptor = DescriptorConfig.cpuSmall();
         c.descriptor.steps = cfg.descriptorSteps;
         c.descriptor.lr = cfg.sslLr;
+        c.descriptor.expanderWidth = cfg.expanderWidth;
+        c.descriptor.colorAugment = cfg.colorAugment;
         c.descriptor.minSpacing = scaled(cfg.spacing, 2.0 / 3);
         c.descriptor.maxSpacing = scaled(cfg.spacing, 4.0 / 3);
         c.condition = ConditionConfig.cpuSmall();
         c.condition.steps = cfg.conditionSteps;
         c.condition.lr = cfg.sslLr;
+        c.condition.expanderWidth = cfg.expanderWidth;
+        c.condition.colorAugment = cfg.colorAugment;
         c.condition.minSpacing = scaled(cfg.spacing, 2.0 / 3);
         c.condition.maxSpacing = scaled(cfg.spacing, 8.0 / 3);
         c.data = out.resolve("cohort").resolve("train.csv").toAbsolutePath().toString();

@@ -25,6 +25,10 @@ public final class DemoConfig {
     public long descriptorSteps = 600, conditionSteps = 400, densitySteps = 300;
     /** Peak learning rate of the descriptor and condition UNets (AdamW, one-cycle). */
     public double sslLr = 3e-4;
+    /** Width of the VICReg expander of both UNets. */
+    public int expanderWidth = 256;
+    /** Colour augmentation of the SSL crops (the paper: on). */
+    public boolean colorAugment = true;
     /** Average pooling (x, y, z) of descriptors and conditions before the density. */
     public int[] poolStride = {3, 3, 2};
     /** Sliding-window overlap at prediction. */

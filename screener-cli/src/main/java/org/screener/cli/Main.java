@@ -28,7 +28,9 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof IllegalStateException || ex instanceof org.screener.data.sampling.LoaderException) {
-                cmd.getErr().println("screener " + cmd.getCommandName() + ": " + ex.getMessage());
+                // one line: longer explanations (e.g. both training configs) stay in the exception for API users
+                String msg = String.valueOf(ex.getMessage()).lines().findFirst().orElse("");
+                cmd.getErr().println("screener " + cmd.getCommandName() + ": " + msg);
                 return 2;
             }
             throw ex;

@@ -152,7 +152,8 @@ public final class Trainer {
         CheckpointDir.State s = e.state();
         String where = "Trainer.resume from " + e.dir();
         if (!config.equals(s.config))
-            throw new IllegalStateException(where + ": checkpoint config differs from this run's:\n  checkpoint: " + s.config + "\n  this run:   " + config);
+            throw new IllegalStateException(where + ": checkpoint config differs from this run's (" + firstDifference(s.config, config)
+                    + "); use another directory or the checkpoint's settings\n  checkpoint: " + s.config + "\n  this run:   " + config);
         if (s.seed != seed)
             throw new IllegalStateException(where + ": checkpoint seed " + s.seed + " differs from this run's " + seed);
         if (s.step > totalSteps)
@@ -168,6 +169,16 @@ public final class Trainer {
             throw new IllegalStateException(where + ": the optimizer does not match the checkpoint: " + ex.getMessage(), ex);
         }
         return step = s.step;
+    }
+
+    /** The first line where two configs differ, e.g. {@code "steps": 600, vs "steps": 3,}. */
+    static String firstDifference(String a, String b) {
+        String[] x = String.valueOf(a).split("\n"), y = String.valueOf(b).split("\n");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            String p = i < x.length ? x[i].trim() : "(end)", q = i < y.length ? y[i].trim() : "(end)";
+            if (!p.equals(q)) return "checkpoint " + p + " vs this run " + q;
+        }
+        return "no line differs";
     }
 
     /**

@@ -271,6 +271,11 @@ class TrainerTest {
         IllegalStateException cfg = assertThrows(IllegalStateException.class,
                 () -> linearRun(tmp, linear(1), -1).config("{\"model\":\"other\"}").resume());
         assertTrue(cfg.getMessage().contains("config differs") && cfg.getMessage().contains("other"), cfg.getMessage());
+        String first = cfg.getMessage().lines().findFirst().orElse("");
+        assertTrue(first.contains("vs this run {\"model\":\"other\"}"), "the first line names the difference: " + first);
+        assertEquals("checkpoint \"steps\": 600, vs this run \"steps\": 3,",
+                Trainer.firstDifference("{\n  \"a\": 1,\n  \"steps\": 600,\n}", "{\n  \"a\": 1,\n  \"steps\": 3,\n}"));
+        assertEquals("checkpoint (end) vs this run }", Trainer.firstDifference("{", "{\n}"));
 
         IllegalStateException seed = assertThrows(IllegalStateException.class, () -> linearRun(tmp, linear(1), -1).seed(SEED + 1).resume());
         assertTrue(seed.getMessage().contains("seed"), seed.getMessage());

@@ -178,6 +178,7 @@ public final class Demo {
         c.density.condition = row.condition();
         c.density.steps = cfg.densitySteps;
         c.density.poolStride = cfg.poolStride.clone();
+        c.density.lr = cfg.densityLr;
         stage("density " + row.id(), cfg.densitySteps, () -> DensityStage.run(dir, train, c, be, log));
         return dir;
     }

@@ -29,6 +29,8 @@ public final class DemoConfig {
     public int expanderWidth = 256;
     /** Colour augmentation of the SSL crops (the paper: on). */
     public boolean colorAugment = true;
+    /** Peak learning rate of the density models. */
+    public double densityLr = 1e-3;
     /** Average pooling (x, y, z) of descriptors and conditions before the density. */
     public int[] poolStride = {3, 3, 2};
     /** Sliding-window overlap at prediction. */
@@ -42,6 +44,7 @@ public final class DemoConfig {
         if (descriptorSteps < 2 || conditionSteps < 2 || densitySteps < 2)
             throw new IllegalArgumentException("demo: training steps must be >= 2, got descriptor " + descriptorSteps
                     + ", condition " + conditionSteps + ", density " + densitySteps);
+        if (!(densityLr > 0)) throw new IllegalArgumentException("demo: density learning rate must be > 0, got " + densityLr);
         if (!(sslLr > 0)) throw new IllegalArgumentException("demo: learning rate must be > 0, got " + sslLr);
         if (poolStride == null || poolStride.length != 3 || Arrays.stream(poolStride).anyMatch(p -> p < 1))
             throw new IllegalArgumentException("demo: pooling " + Arrays.toString(poolStride) + " must be 3 integers >= 1");

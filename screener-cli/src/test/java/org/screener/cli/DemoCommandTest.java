@@ -1,0 +1,61 @@
+package org.screener.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DemoCommandTest {
+    @TempDir Path tmp;
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    /** The whole chain on a tiny cohort with a few steps per stage: every artefact the report points to exists. */
+    @Test void writesTheReportAndEveryRowsModelAndMaps() throws Exception {
+        Path out = tmp.resolve("demo");
+        StringWriter err = new StringWriter();
+        int rc = run(err, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
+                "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3");
+        assertEquals(0, rc, err.toString());
+        String report = Files.readString(out.resolve("report.md"));
+        for (String row : new String[]{"Intensity baseline", "None + Gaussian", "Sin-cos pos. + Gaussian", "Masking-invariant + Gaussian",
+                "None + Norm. flow", "Sin-cos pos. + Norm. flow", "Masking-invariant + Norm. flow (Screener)"})
+            assertTrue(report.contains("| " + row), "report row " + row);
+        assertTrue(report.contains("**Met**") || report.contains("**Not met**"), report);
+        assertTrue(Files.isRegularFile(out.resolve("figures/case_002.png")));
+        for (String m : new String[]{"intensity", "none-gaussian", "sincos-gaussian", "learned-gaussian", "none-flow", "sincos-flow", "learned-flow"})
+            assertTrue(Files.isRegularFile(out.resolve("maps").resolve(m).resolve("case_002.nii.gz")), m);
+        assertTrue(Files.isRegularFile(out.resolve("models/learned-flow/density.safetensors")));
+        assertTrue(Files.isRegularFile(out.resolve("cohort/train.csv")));
+
+        // the row's model dir is a complete model: predict takes it
+        StringWriter err2 = new StringWriter();
+        assertEquals(0, run(err2, "predict", "--model", out.resolve("models/learned-flow").toString(), "--image",
+                out.resolve("cohort/images/case_002.nii.gz").toString(), "--out", tmp.resolve("map.nii.gz").toString()), err2.toString());
+
+        // rerun: everything is finished, nothing is retrained
+        StringWriter err3 = new StringWriter();
+        assertEquals(0, run(err3, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
+                "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3"), err3.toString());
+        assertFalse(err3.toString().contains("step 1/"), err3.toString());
+    }
+
+    @Test void badSettingsExitWith2() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "demo", "--out", tmp.resolve("d").toString(), "--cases", "1"));
+        assertTrue(err.toString().contains("at least one training and one test scan"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertEquals(2, run(err2, "demo", "--out", tmp.resolve("d").toString(), "--spacing", "3,0,4"));
+        assertTrue(err2.toString().contains("spacing"), err2.toString());
+    }
+}

@@ -38,8 +38,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--descriptor-steps", paramLabel = "N") Long descriptorSteps;
     @Option(names = "--condition-steps", paramLabel = "N") Long conditionSteps;
     @Option(names = "--density-steps", paramLabel = "N", description = "steps of each of the six density models") Long densitySteps;
-    @Option(names = "--ssl-lr", paramLabel = "LR", description = "peak learning rate of the descriptor and condition UNets (default: 3e-4)") Double sslLr;
-    @Option(names = "--density-lr", paramLabel = "LR", description = "peak learning rate of the density models (default: 1e-3)") Double densityLr;
+    @Option(names = "--ssl-lr", paramLabel = "LR", description = "peak learning rate of the descriptor and condition UNets (default: 1e-3)") Double sslLr;
+    @Option(names = "--density-lr", paramLabel = "LR", description = "peak learning rate of the density models (default: 3e-3)") Double densityLr;
     @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 3,3,2)") int[] pool;
     @Option(names = "--expander", paramLabel = "W", description = "VICReg expander width (default: 256)") Integer expander;
     @Option(names = "--no-color-augment", description = "no brightness/contrast/gamma/noise/blur augmentation of the SSL crops") boolean noColor;

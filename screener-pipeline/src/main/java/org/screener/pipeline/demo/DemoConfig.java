@@ -22,15 +22,15 @@ public final class DemoConfig {
      * the paper).
      */
     public double[] spacing = {3.0, 3.0, 4.5};
-    public long descriptorSteps = 600, conditionSteps = 400, densitySteps = 300;
-    /** Peak learning rate of the descriptor and condition UNets (AdamW, one-cycle). */
-    public double sslLr = 3e-4;
+    public long descriptorSteps = 600, conditionSteps = 400, densitySteps = 600;
+    /** Peak learning rate of the descriptor and condition UNets (AdamW, one-cycle); the paper's 3e-4 is for 300k steps. */
+    public double sslLr = 1e-3;
     /** Width of the VICReg expander of both UNets. */
     public int expanderWidth = 256;
     /** Colour augmentation of the SSL crops (the paper: on). */
     public boolean colorAugment = true;
     /** Peak learning rate of the density models. */
-    public double densityLr = 1e-3;
+    public double densityLr = 3e-3;
     /** Average pooling (x, y, z) of descriptors and conditions before the density. */
     public int[] poolStride = {3, 3, 2};
     /** Sliding-window overlap at prediction. */

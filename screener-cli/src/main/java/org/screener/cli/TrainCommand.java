@@ -75,14 +75,14 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         if (descriptorStage) {
             err.printf(Locale.ROOT, "train: descriptor stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
                     cfg.descriptor.preset, cfg.descriptor.steps, cfg.seed, Parallel.threads(), out);
-            DescriptorStage.Result r = oneLineErrors(() -> DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress, true));
+            DescriptorStage.Result r = DescriptorStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
             report(err, r, dir.descriptor());
             if (!r.finished()) return 0;   // interrupted: the condition stage waits for the next run
         }
         if (conditionStage) {
             err.printf(Locale.ROOT, "train: condition stage, preset %s, %d steps, seed %d, threads %d -> %s%n",
                     cfg.condition.preset, cfg.condition.steps, cfg.seed, Parallel.threads(), out);
-            DescriptorStage.Result r = oneLineErrors(() -> ConditionStage.run(dir, data, cfg, Backends.getDefault(), progress, true));
+            DescriptorStage.Result r = ConditionStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
             report(err, r, dir.condition());
         }
         return 0;
@@ -96,17 +96,6 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             return "train";
         }
         return null;
-    }
-
-    private interface StageRun { DescriptorStage.Result run() throws Exception; }
-
-    private static DescriptorStage.Result oneLineErrors(StageRun run) throws Exception {
-        try {
-            return run.run();
-        } catch (IllegalStateException e) {   // e.g. checkpoints of other settings: keep the message to one line
-            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new IllegalStateException(first.endsWith(":") ? first.substring(0, first.length() - 1) : first, e);
-        }
     }
 
     private static void report(java.io.PrintWriter err, DescriptorStage.Result r, Path weights) {
@@ -147,13 +136,8 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         err.printf(Locale.ROOT, "train: density stage (%s, condition %s), preset %s, %d steps, seed %d, threads %d -> %s%n",
                 cfg.density.kind, cfg.density.condition, cfg.density.preset, cfg.density.steps, cfg.seed, Parallel.threads(), out);
         PrintStream progress = new PrintStream(lines(err), true, StandardCharsets.UTF_8);
-        DescriptorStage.Result r;
-        try {
-            r = DensityStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
-        } catch (IllegalStateException e) {   // e.g. checkpoints of other settings: keep the message to one line
-            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new IllegalStateException(first.endsWith(":") ? first.substring(0, first.length() - 1) : first, e);
-        }
+        // a refusal (e.g. checkpoints of other settings) reaches Main, which prints its first line
+        DescriptorStage.Result r = DensityStage.run(dir, data, cfg, Backends.getDefault(), progress, true);
         if (r.resumedFrom() >= r.totalSteps()) {
             err.printf(Locale.ROOT, "train: density already trained (%d/%d steps); wrote %s%n", r.stepsDone(), r.totalSteps(), dir.density());
             return 0;

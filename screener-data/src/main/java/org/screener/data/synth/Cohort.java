@@ -50,13 +50,18 @@ public final class Cohort {
     public boolean isTest(int i) { return i >= cases - testCases; }
     public long caseSeed(int i) { return Phantom.mix(seed * 0x9E3779B97F4A7C15L + i); }
 
-    /** The lesion kinds case i gets (drawn from (seed, i) only). */
+    /**
+     * The lesion kinds case i gets (drawn from (seed, i) only). A test case's first lesion cycles through the
+     * kinds (test case t gets kind t mod K), so every kind is in the test split once it has K cases; its other
+     * lesions are drawn at random.
+     */
     public List<LesionKind> lesionPlan(int i) {
         Random r = new Random(caseSeed(i) ^ 0x3C6EF372FE94F82BL);
         List<LesionKind> plan = new ArrayList<>();
         if (kinds.isEmpty()) return plan;
         int count = isTest(i) ? 1 + r.nextInt(3) : (r.nextDouble() < trainLesionProb ? 1 : 0);
         for (int c = 0; c < count; c++) plan.add(kinds.get(r.nextInt(kinds.size())));
+        if (isTest(i)) plan.set(0, kinds.get((i - (cases - testCases)) % kinds.size()));
         return plan;
     }
 

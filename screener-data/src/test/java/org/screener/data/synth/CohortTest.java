@@ -59,6 +59,14 @@ class CohortTest {
         Cohort a = new Cohort(cfg, 10, 3, List.of(LesionKind.values()), 5, 0.0);
         for (int i = 0; i < 7; i++) assertTrue(a.lesionPlan(i).isEmpty());
         for (int i = 7; i < 10; i++) assertFalse(a.lesionPlan(i).isEmpty());
+        // every kind is in a test split of at least K cases: test case t's first lesion is kind t mod K
+        Cohort six = new Cohort(cfg, 10, 6, List.of(LesionKind.values()), 5, 0.0);
+        java.util.Set<LesionKind> first = new java.util.HashSet<>();
+        for (int t = 0; t < 6; t++) {
+            assertEquals(LesionKind.values()[t], six.lesionPlan(4 + t).get(0));
+            first.add(six.lesionPlan(4 + t).get(0));
+        }
+        assertEquals(6, first.size());
         Cohort b = new Cohort(cfg, 20, 3, List.of(LesionKind.values()), 5, 0.0);
         assertEquals(a.caseSeed(4), b.caseSeed(4));
         Cohort rare = new Cohort(cfg, 400, 0, List.of(LesionKind.values()), 5, 0.1);

@@ -53,7 +53,7 @@ public final class DensityScorer {
         DensityConfig cfg = ModelDir.GSON.fromJson(json, DensityConfig.class).validate();
         ConditionSource cond = cfg.conditionSource(dir, be);
         DensityModel m = DensityTraining.newModel(be, cfg, unet.config.outChannels, cond.channels(), new Random(0));
-        m.loadStateDict(c.tensors, true);
+        m.loadStateDict(m.withInitializedFlags(c.tensors), true);
         m.to(be);
         return new DensityScorer(unet, m, cond, cfg.poolDHW());
     }

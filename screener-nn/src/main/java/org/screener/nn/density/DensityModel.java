@@ -52,6 +52,18 @@ public abstract class DensityModel extends Module {
         return new double[][]{mean, var};
     }
 
+    /**
+     * A trained model's state as saved, with every "initialized" buffer the file lacks set to 1: Gaussian
+     * densities saved before they had a data-dependent initialisation carry trained parameters but no flag.
+     */
+    public java.util.Map<String, Tensor> withInitializedFlags(java.util.Map<String, Tensor> saved) {
+        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>(saved);
+        for (java.util.Map.Entry<String, Tensor> e : stateDict().entrySet())
+            if ((e.getKey().equals("initialized") || e.getKey().endsWith(".initialized")) && !out.containsKey(e.getKey()))
+                out.put(e.getKey(), Tensor.full(e.getValue().backend(), 1f, 1));
+        return out;
+    }
+
     public int channels() { return channels; }
     public int conditionChannels() { return conditionChannels; }
 

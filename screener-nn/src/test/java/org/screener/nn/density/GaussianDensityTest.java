@@ -79,6 +79,16 @@ class GaussianDensityTest {
         MarginalGaussian h = new MarginalGaussian(ref, 3);
         h.loadStateDict(g.stateDict(), true);
         assertTrue(h.isInitialized());
+        // a file from before the flag existed: trained parameters, no flag; loads as initialised, unchanged
+        java.util.Map<String, Tensor> old = new java.util.LinkedHashMap<>(g.stateDict());
+        old.remove("initialized");
+        MarginalGaussian k = new MarginalGaussian(ref, 3);
+        assertThrows(RuntimeException.class, () -> k.loadStateDict(old, true));
+        k.loadStateDict(k.withInitializedFlags(old), true);
+        assertTrue(k.isInitialized());
+        assertArrayEquals(m[0], k.mean().tensor().toDoubleArray(), 1e-9);
+        k.nll(y.mul(3f), null);
+        assertArrayEquals(m[0], k.mean().tensor().toDoubleArray(), 1e-9);
     }
 
     @Test void conditionalNllIsTheClosedFormOfItsPredictions() {

@@ -3,13 +3,10 @@ package org.screener.pipeline;
 import org.screener.core.Backend;
 import org.screener.data.sampling.VolumeSource;
 import org.screener.nn.io.Checkpoint;
-import org.screener.nn.optim.AdamW;
-import org.screener.nn.optim.LrSchedule;
 import org.screener.nn.train.StepFunction;
 import org.screener.nn.train.Trainer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,19 +50,9 @@ public final class ConditionStage {
         ConditionConfig c = cfg.condition;
         long seed = seed(cfg.seed);
         ConditionModel model = new ConditionModel(be, c, new Random(seed));
-        AdamW opt = new AdamW(model.namedParameters(), c.lr, 0.9, 0.999, c.eps, c.weightDecay);
-        Trainer t = new Trainer(model, opt, wrap.apply(new ConditionTraining(be, model, source, c)), c.steps,
-                dir.conditionCheckpoints())
-                .seed(seed)
-                .config(runConfig(cfg))
-                .schedule(LrSchedule.oneCycle(c.lr, c.steps, c.warmupFraction, 25, 1e4))
-                .clipGradNorm(c.clipNorm)
-                .checkpointEvery(c.checkpointEvery)
-                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30,
-                        progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress);
-        t.resume();
-        dir.writeConfig(cfg);
-        return t;
+        return Stages.trainer(dir, cfg, model, wrap.apply(new ConditionTraining(be, model, source, c)),
+                dir.conditionCheckpoints(), seed, runConfig(cfg),
+                new Stages.Optim(c.lr, c.eps, c.weightDecay, c.steps, c.warmupFraction, c.clipNorm, c.checkpointEvery), progress);
     }
 
     /** What the Trainer compares on resume: preprocessing and condition settings as JSON in a fixed order. */

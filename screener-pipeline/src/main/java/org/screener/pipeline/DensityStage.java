@@ -4,13 +4,10 @@ import org.screener.core.Backend;
 import org.screener.data.sampling.VolumeSource;
 import org.screener.nn.density.DensityModel;
 import org.screener.nn.io.Checkpoint;
-import org.screener.nn.optim.AdamW;
-import org.screener.nn.optim.LrSchedule;
 import org.screener.nn.train.Trainer;
 import org.screener.nn.unet.UNet3d;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,18 +52,9 @@ public final class DensityStage {
         unet.to(be);
         ConditionSource cond = d.conditionSource(dir, be);
         DensityModel model = DensityTraining.newModel(be, d, unet.config.outChannels, cond.channels(), new Random(cfg.seed));
-        AdamW opt = new AdamW(model.namedParameters(), d.lr, 0.9, 0.999, d.eps, d.weightDecay);
-        PrintStream out = progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress;
-        Trainer t = new Trainer(model, opt, new DensityTraining(be, unet, cond, model, source, d), d.steps, dir.densityCheckpoints())
-                .seed(cfg.seed)
-                .config(runConfig(cfg))
-                .schedule(LrSchedule.oneCycle(d.lr, d.steps, d.warmupFraction, 25, 1e4))
-                .clipGradNorm(d.clipNorm)
-                .checkpointEvery(d.checkpointEvery)
-                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30, out);
-        t.resume();
-        dir.writeConfig(cfg);
-        return t;
+        return Stages.trainer(dir, cfg, model, new DensityTraining(be, unet, cond, model, source, d), dir.densityCheckpoints(),
+                cfg.seed, runConfig(cfg),
+                new Stages.Optim(d.lr, d.eps, d.weightDecay, d.steps, d.warmupFraction, d.clipNorm, d.checkpointEvery), progress);
     }
 
     /** What the Trainer compares on resume: preprocessing, descriptor and density settings in a fixed order. */

@@ -3,13 +3,10 @@ package org.screener.pipeline;
 import org.screener.core.Backend;
 import org.screener.data.sampling.VolumeSource;
 import org.screener.nn.io.Checkpoint;
-import org.screener.nn.optim.AdamW;
-import org.screener.nn.optim.LrSchedule;
 import org.screener.nn.train.StepFunction;
 import org.screener.nn.train.Trainer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -59,19 +56,9 @@ public final class DescriptorStage {
         cfg.validate(dir.config());
         DescriptorConfig d = cfg.descriptor;
         DescriptorModel model = new DescriptorModel(be, d, new Random(cfg.seed));
-        AdamW opt = new AdamW(model.namedParameters(), d.lr, 0.9, 0.999, d.eps, d.weightDecay);
-        Trainer t = new Trainer(model, opt, wrap.apply(new DescriptorTraining(be, model, source, d)), d.steps,
-                dir.descriptorCheckpoints())
-                .seed(cfg.seed)
-                .config(runConfig(cfg))
-                .schedule(LrSchedule.oneCycle(d.lr, d.steps, d.warmupFraction, 25, 1e4))
-                .clipGradNorm(d.clipNorm)
-                .checkpointEvery(d.checkpointEvery)
-                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30,
-                        progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress);
-        t.resume();
-        dir.writeConfig(cfg);
-        return t;
+        return Stages.trainer(dir, cfg, model, wrap.apply(new DescriptorTraining(be, model, source, d)),
+                dir.descriptorCheckpoints(), cfg.seed, runConfig(cfg),
+                new Stages.Optim(d.lr, d.eps, d.weightDecay, d.steps, d.warmupFraction, d.clipNorm, d.checkpointEvery), progress);
     }
 
     /**

@@ -3,9 +3,14 @@ package org.screener.pipeline;
 import org.screener.core.io.AtomicFile;
 import org.screener.data.preprocess.PreprocessedDataset;
 import org.screener.data.sampling.VolumeSource;
+import org.screener.nn.Module;
+import org.screener.nn.optim.AdamW;
+import org.screener.nn.optim.LrSchedule;
+import org.screener.nn.train.StepFunction;
 import org.screener.nn.train.Trainer;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +24,31 @@ final class Stages {
     @FunctionalInterface
     interface Saver {
         void save(Trainer t) throws IOException;
+    }
+
+    /** The optimisation settings every stage's config carries under the same names. */
+    record Optim(double lr, double eps, double weightDecay, long steps, double warmupFraction, double clipNorm,
+                 long checkpointEvery) {}
+
+    /**
+     * A stage's resumable Trainer: AdamW (β 0.9, 0.999), a one-cycle schedule with a cosine warm-up, gradient
+     * clipping, checkpoints every {@code checkpointEvery} steps into {@code checkpoints}, progress every 10 steps
+     * or 30 s (none when {@code progress} is null); resumed from the newest checkpoint, then config.json written.
+     */
+    static Trainer trainer(ModelDir dir, ModelDir.Config cfg, Module model, StepFunction step, Path checkpoints,
+                           long seed, String runConfig, Optim o, PrintStream progress) throws IOException {
+        AdamW opt = new AdamW(model.namedParameters(), o.lr(), 0.9, 0.999, o.eps(), o.weightDecay());
+        Trainer t = new Trainer(model, opt, step, o.steps(), checkpoints)
+                .seed(seed)
+                .config(runConfig)
+                .schedule(LrSchedule.oneCycle(o.lr(), o.steps(), o.warmupFraction(), 25, 1e4))
+                .clipGradNorm(o.clipNorm())
+                .checkpointEvery(o.checkpointEvery())
+                .progress(progress == null ? 0 : 10, progress == null ? 0 : 30,
+                        progress == null ? new PrintStream(OutputStream.nullOutputStream()) : progress);
+        t.resume();
+        dir.writeConfig(cfg);
+        return t;
     }
 
     /** The training volumes of a folder or CSV manifest, preprocessed through the model dir's cache. */

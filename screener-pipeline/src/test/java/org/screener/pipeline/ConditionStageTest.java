@@ -173,16 +173,7 @@ class ConditionStageTest {
         assertTrue(resumed.finished());
 
         // Bit-identical, as in DescriptorStageTest (kernels sum in a fixed order for a given thread count).
-        Map<String, Tensor> wa = Checkpoint.loadUNet(a.condition()).stateDict(), wb = Checkpoint.loadUNet(b.condition()).stateDict();
-        assertEquals(wa.keySet(), wb.keySet());
-        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), 0f, k);
-        List<double[]> la = DescriptorStageTest.losses(a.conditionLosses()), lb = DescriptorStageTest.losses(b.conditionLosses());
-        assertEquals(4, lb.size());
-        for (int i = 0; i < 4; i++) {
-            assertEquals(la.get(i)[0], lb.get(i)[0]);
-            assertEquals(la.get(i)[1], lb.get(i)[1], "lr at step " + (i + 1));
-            assertEquals(la.get(i)[2], lb.get(i)[2], "loss at step " + (i + 1));
-        }
+        Map<String, Tensor> wa = DescriptorStageTest.assertSameRun(a.condition(), b.condition(), a.conditionLosses(), b.conditionLosses(), 4);
         ModelDir fresh = new ModelDir(tmp.resolve("fresh"));
         ModelDir.Config other = config(4);
         other.seed = 12;

@@ -104,6 +104,24 @@ class DescriptorStageTest {
         assertTrue(again.finished());
     }
 
+    /**
+     * Two runs of a stage gave bit-identical weights and identical loss logs (step, lr, loss) of {@code steps}
+     * rows; returns the first run's weights.
+     */
+    static Map<String, Tensor> assertSameRun(Path weightsA, Path weightsB, Path lossesA, Path lossesB, int steps) throws Exception {
+        Map<String, Tensor> wa = Checkpoint.loadUNet(weightsA).stateDict(), wb = Checkpoint.loadUNet(weightsB).stateDict();
+        assertEquals(wa.keySet(), wb.keySet());
+        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), 0f, k);
+        List<double[]> la = losses(lossesA), lb = losses(lossesB);
+        assertEquals(steps, lb.size());
+        for (int i = 0; i < steps; i++) {
+            assertEquals(la.get(i)[0], lb.get(i)[0]);
+            assertEquals(la.get(i)[1], lb.get(i)[1], "lr at step " + (i + 1));
+            assertEquals(la.get(i)[2], lb.get(i)[2], "loss at step " + (i + 1));
+        }
+        return wa;
+    }
+
     @Test void interruptedAndResumedRunEqualsUninterruptedOne(@TempDir Path tmp) throws Exception {
         ModelDir a = new ModelDir(tmp.resolve("a")), b = new ModelDir(tmp.resolve("b"));
         DescriptorStage.run(a, source, config(6), be, null);
@@ -125,16 +143,7 @@ class DescriptorStageTest {
 
         // Bit-identical: every kernel sums in an order fixed by the thread count (conv3d's weight gradient once
         // added per-thread partials in finishing order, which made resumed runs differ by ~1e-7).
-        Map<String, Tensor> wa = Checkpoint.loadUNet(a.descriptor()).stateDict(), wb = Checkpoint.loadUNet(b.descriptor()).stateDict();
-        assertEquals(wa.keySet(), wb.keySet());
-        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), 0f, k);
-        List<double[]> la = losses(a.descriptorLosses()), lb = losses(b.descriptorLosses());
-        assertEquals(6, lb.size());
-        for (int i = 0; i < 6; i++) {
-            assertEquals(la.get(i)[0], lb.get(i)[0]);
-            assertEquals(la.get(i)[1], lb.get(i)[1], "lr at step " + (i + 1));
-            assertEquals(la.get(i)[2], lb.get(i)[2], "loss at step " + (i + 1));
-        }
+        Map<String, Tensor> wa = assertSameRun(a.descriptor(), b.descriptor(), a.descriptorLosses(), b.descriptorLosses(), 6);
         // the same comparison tells a resume that restarts from scratch apart
         ModelDir fresh = new ModelDir(tmp.resolve("fresh"));
         ModelDir.Config other = config(6);

@@ -49,10 +49,17 @@ public final class CaseList {
     public static boolean hasSplitColumn(Path csv) throws IOException {
         for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
             if (line.isBlank()) continue;
-            for (String c : split(line)) if (c.trim().toLowerCase().replace("\ufeff", "").equals("split")) return true;
+            List<String> cells = split(line);
+            for (int c = 0; c < cells.size(); c++) if (headerName(cells, c).equals("split")) return true;
             return false;
         }
         return false;
+    }
+
+    /** Header cell c, trimmed and lower-cased, without a UTF-8 byte-order mark in front of the first. */
+    private static String headerName(List<String> cells, int c) {
+        String name = cells.get(c).trim().toLowerCase();
+        return c == 0 && name.startsWith("\ufeff") ? name.substring(1) : name;
     }
 
     /** The rows whose {@code split} column equals {@code split} (null: all rows). */
@@ -67,8 +74,7 @@ public final class CaseList {
             List<String> cells = split(line);
             if (imageCol < 0) {
                 for (int c = 0; c < cells.size(); c++) {
-                    String name = cells.get(c).trim().toLowerCase();
-                    if (c == 0 && name.startsWith("\ufeff")) name = name.substring(1);
+                    String name = headerName(cells, c);
                     if (name.equals("image")) imageCol = c;
                     if (name.equals("mask")) maskCol = c;
                     if (name.equals("split")) splitCol = c;

@@ -52,9 +52,10 @@ public final class ConditionalGaussian extends DensityModel {
     @Override public Tensor nll(Tensor y, Tensor c) {
         checkInputs(y, c);
         if (!isInitialized()) {
-            double[][] mv = channelMoments(y);
+            double[][] ml = meanAndLogVariance(y);
             double[] b = new double[2 * channels];
-            for (int j = 0; j < channels; j++) { b[j] = mv[0][j]; b[channels + j] = Math.log(mv[1][j] + 1e-12); }
+            System.arraycopy(ml[0], 0, b, 0, channels);
+            System.arraycopy(ml[1], 0, b, channels, channels);
             last.bias.tensor().assign(Tensor.ofDouble(y.backend(), b, 2 * channels));
             markInitialized();
         }

@@ -52,6 +52,14 @@ public abstract class DensityModel extends Module {
         return new double[][]{mean, var};
     }
 
+    /** Per-channel mean and log of the unbiased variance of x: where the Gaussians start (first batch). */
+    protected static double[][] meanAndLogVariance(Tensor x) {
+        double[][] mv = channelMoments(x);
+        double[] lv = new double[mv[1].length];
+        for (int j = 0; j < lv.length; j++) lv[j] = Math.log(mv[1][j] + 1e-12);
+        return new double[][]{mv[0], lv};
+    }
+
     /**
      * A trained model's state as saved, with every "initialized" buffer the file lacks set to 1: Gaussian
      * densities saved before they had a data-dependent initialisation carry trained parameters but no flag.

@@ -38,11 +38,9 @@ public final class MarginalGaussian extends DensityModel {
     @Override public Tensor nll(Tensor y, Tensor c) {
         checkInputs(y, null);
         if (!isInitialized()) {
-            double[][] mv = channelMoments(y);
-            double[] lv = new double[channels];
-            for (int j = 0; j < channels; j++) lv[j] = Math.log(mv[1][j] + 1e-12);
-            mean.tensor().assign(Tensor.ofDouble(y.backend(), mv[0], channels));
-            logVar.tensor().assign(Tensor.ofDouble(y.backend(), lv, channels));
+            double[][] ml = meanAndLogVariance(y);
+            mean.tensor().assign(Tensor.ofDouble(y.backend(), ml[0], channels));
+            logVar.tensor().assign(Tensor.ofDouble(y.backend(), ml[1], channels));
             markInitialized();
         }
         return gaussianNll(y, Shapes.reshape(mean.tensor(), 1, channels, 1, 1, 1), Shapes.reshape(logVar.tensor(), 1, channels, 1, 1, 1));

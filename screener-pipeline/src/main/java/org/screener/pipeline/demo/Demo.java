@@ -204,7 +204,7 @@ public final class Demo {
         for (ModelDir d : rowDirs) scorers.add(DensityScorer.load(d, be));
         UNet3d descriptor = scorers.get(0).descriptor();
         int[] stride = scorers.get(0).poolDHW();
-        int[] patch = DensityConfig.cpuSmall().cropDHW();
+        int[] patch = rowDirs.get(0).readConfig().density.cropDHW();   // the window is the density's training crop
 
         IntensityBaseline baseline = new IntensityBaseline();
         for (int i = 0; i < cfg.cases; i++)
@@ -274,14 +274,13 @@ public final class Demo {
                     Files.createDirectories(mp.getParent());
                     Nifti.write(scan.withFloats(map), mp);
                 }
-                Volume canonScan = canon;
                 boolean[] cMask = canon == scan ? mask : toCanonical(scan, mask);
                 boolean[] cBody = canon == scan ? body : toCanonical(scan, body);
                 List<float[]> cMaps = new ArrayList<>();
                 for (float[] m : maps) cMaps.add(canon == scan ? m : Orientation.toCanonical(scan.withFloats(m)).floats());
                 int k = DemoFigure.lesionSlice(cMask, canon.nx, canon.ny, canon.nz);
                 Path fig = out.resolve("figures").resolve(name + ".png");
-                ImageIO.write(DemoFigure.render(canonScan, cMask, cBody, cMaps, res.titles, k), "png", fig.toFile());
+                ImageIO.write(DemoFigure.render(canon, cMask, cBody, cMaps, res.titles, k), "png", fig.toFile());
                 res.figures.add(name);
                 for (int m = 0; m < nm; m++) evals.get(m).add(name, maps.get(m), mask, body, scan.nx, scan.ny, scan.nz, true);
                 done++;

@@ -29,6 +29,11 @@ public final class DensityConfig {
     public long steps;
     public double lr, eps, weightDecay, warmupFraction, clipNorm;
     public long checkpointEvery;
+    /**
+     * Train on crops of pooled descriptor and condition maps computed once per training volume ({@link FeatureCache})
+     * instead of running the frozen UNets on every batch. Null (configs written before this option) means false.
+     */
+    public Boolean cacheFeatures;
 
     public DensityConfig() {}
 
@@ -53,6 +58,7 @@ public final class DensityConfig {
         c.warmupFraction = 0.02;
         c.clipNorm = 1.0;
         c.checkpointEvery = 1000;
+        c.cacheFeatures = false;   // the paper's cohorts do not fit in memory; its densities see fresh crops
         return c;
     }
 
@@ -69,6 +75,7 @@ public final class DensityConfig {
         c.lr = 1e-3;
         c.warmupFraction = 0.1;
         c.checkpointEvery = 50;
+        c.cacheFeatures = true;
         return c;
     }
 
@@ -79,6 +86,8 @@ public final class DensityConfig {
             default: throw new IllegalArgumentException("DensityConfig: unknown preset '" + name + "' (paper, cpu-small)");
         }
     }
+
+    public boolean cachesFeatures() { return Boolean.TRUE.equals(cacheFeatures); }
 
     /** Crop size as tensor axes (D, H, W). */
     public int[] cropDHW() { return new int[]{cropSize[2], cropSize[1], cropSize[0]}; }

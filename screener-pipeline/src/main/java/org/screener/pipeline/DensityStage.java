@@ -30,18 +30,28 @@ public final class DensityStage {
     /** Trains from a folder or CSV manifest of CT volumes, preprocessed through the directory's cache. */
     public static DescriptorStage.Result run(ModelDir dir, Path data, ModelDir.Config cfg, Backend be, PrintStream progress,
                                              boolean stopOnShutdown) throws Exception {
-        Trainer t = trainer(dir, Stages.source(dir, data, cfg), cfg, be, progress);
+        Trainer t = trainer(dir, Stages.source(dir, data, cfg), cfg, be, progress, null);
         return Stages.run(t, progress, stopOnShutdown, dir.densityLosses(), tr -> save(dir, tr, cfg.density));
     }
 
     /** Trains on already preprocessed volumes. */
     public static DescriptorStage.Result run(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be,
                                              PrintStream progress) throws Exception {
-        return runAndFinish(dir, trainer(dir, source, cfg, be, progress), cfg.density);
+        return run(dir, source, cfg, be, progress, null);
     }
 
-    static Trainer trainer(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be, PrintStream progress)
-            throws IOException {
+    /**
+     * As {@link #run(ModelDir, VolumeSource, ModelDir.Config, Backend, PrintStream)}, with the pooled features of
+     * {@code source} already computed by this directory's descriptor (several densities can share one cache); with
+     * {@code features} null and cacheFeatures set, the stage builds its own.
+     */
+    public static DescriptorStage.Result run(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be,
+                                             PrintStream progress, FeatureCache features) throws Exception {
+        return runAndFinish(dir, trainer(dir, source, cfg, be, progress, features), cfg.density);
+    }
+
+    static Trainer trainer(ModelDir dir, VolumeSource source, ModelDir.Config cfg, Backend be, PrintStream progress,
+                           FeatureCache features) throws IOException {
         if (cfg.density == null) throw new IllegalArgumentException("DensityStage: the config has no 'density' section");
         cfg.validate(dir.config());
         if (!Files.isRegularFile(dir.descriptor()))
@@ -52,7 +62,15 @@ public final class DensityStage {
         unet.to(be);
         ConditionSource cond = d.conditionSource(dir, be);
         DensityModel model = DensityTraining.newModel(be, d, unet.config.outChannels, cond.channels(), new Random(cfg.seed));
-        return Stages.trainer(dir, cfg, model, new DensityTraining(be, unet, cond, model, source, d), dir.densityCheckpoints(),
+        DensityTraining step;
+        if (d.cachesFeatures()) {
+            FeatureCache fc = features != null ? features
+                    : FeatureCache.build(unet, java.util.List.of(cond), source, d.cropDHW(), d.poolDHW(), be, progress);
+            step = new DensityTraining(be, fc, cond, model, d);
+        } else {
+            step = new DensityTraining(be, unet, cond, model, source, d);
+        }
+        return Stages.trainer(dir, cfg, model, step, dir.densityCheckpoints(),
                 cfg.seed, runConfig(cfg),
                 new Stages.Optim(d.lr, d.eps, d.weightDecay, d.steps, d.warmupFraction, d.clipNorm, d.checkpointEvery), progress);
     }

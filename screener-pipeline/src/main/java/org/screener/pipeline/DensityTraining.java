@@ -31,6 +31,7 @@ public final class DensityTraining implements StepFunction {
     private final DensityModel density;
     private final VolumeSource source;
     private final DensityConfig cfg;
+    private final FeatureCache cache;
 
     public DensityTraining(Backend be, UNet3d descriptor, ConditionSource condition, DensityModel density,
                            VolumeSource source, DensityConfig cfg) {
@@ -41,7 +42,29 @@ public final class DensityTraining implements StepFunction {
         this.density = density;
         this.source = source;
         this.cfg = cfg.validate();
+        this.cache = null;
         descriptor.eval();   // frozen: run under no-grad only, its parameters are not in the optimizer
+    }
+
+    /**
+     * Training on pooled maps computed once ({@link FeatureCache}): each crop is a block of cfg.cropSize / poolStride
+     * pooled positions (clipped to the smallest cached volume) at a uniform random place in a random volume.
+     */
+    public DensityTraining(Backend be, FeatureCache cache, ConditionSource condition, DensityModel density, DensityConfig cfg) {
+        if (cache.size() == 0) throw new IllegalArgumentException("DensityTraining: no cached training volumes");
+        if (condition.channels() != cache.conditionChannels(condition.name()))
+            throw new IllegalArgumentException("DensityTraining: the feature cache holds " + cache.conditionChannels(condition.name())
+                    + " channels of condition '" + condition.name() + "', the density expects " + condition.channels());
+        if (!java.util.Arrays.equals(cache.poolDHW(), cfg.poolDHW()))
+            throw new IllegalArgumentException("DensityTraining: the feature cache is pooled " + java.util.Arrays.toString(cache.poolDHW())
+                    + ", the density config asks for " + java.util.Arrays.toString(cfg.poolDHW()));
+        this.be = be;
+        this.descriptor = null;
+        this.condition = condition;
+        this.density = density;
+        this.source = null;
+        this.cfg = cfg.validate();
+        this.cache = cache;
     }
 
     /** The density model a config asks for, on descriptors of d channels and conditions of dc (0: none). */
@@ -68,6 +91,34 @@ public final class DensityTraining implements StepFunction {
     }
 
     @Override public Map<String, Double> step(long step, Random rnd) throws Exception {
+        Tensor[] yc = cache != null ? cachedInputs(rnd) : croppedInputs(rnd);
+        Tensor y = yc[0];
+        if (cfg.noiseStd > 0) y = y.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, y.shape()));
+        Tensor loss = density.loss(y, yc[1]);
+        loss.backward();
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("loss", loss.itemDouble());
+        return out;
+    }
+
+    private Tensor[] cachedInputs(Random rnd) {
+        int m = cfg.cropsPerBatch;
+        int[] want = cfg.cropDHW(), pool = cfg.poolDHW();
+        for (int a = 0; a < 3; a++) want[a] /= pool[a];
+        int[] cs = cache.fittingCrop(want);
+        int vox = cs[0] * cs[1] * cs[2], d = cache.channels(), dc = condition.channels();
+        float[] yd = new float[m * d * vox], cd = new float[m * dc * vox];
+        for (int b = 0; b < m; b++) {
+            int i = rnd.nextInt(cache.size());
+            int[] dims = cache.dims(i), off = new int[3];
+            for (int a = 0; a < 3; a++) off[a] = rnd.nextInt(dims[a] - cs[a] + 1);
+            cache.crop(i, null, off, cs, yd, b * d * vox);
+            if (dc > 0) cache.crop(i, condition.name(), off, cs, cd, b * dc * vox);
+        }
+        return new Tensor[]{Tensor.of(be, yd, m, d, cs[0], cs[1], cs[2]), dc == 0 ? null : Tensor.of(be, cd, m, dc, cs[0], cs[1], cs[2])};
+    }
+
+    private Tensor[] croppedInputs(Random rnd) throws java.io.IOException {
         int m = cfg.cropsPerBatch;
         int[] cs = cfg.cropDHW();
         int vox = cs[0] * cs[1] * cs[2];
@@ -82,14 +133,7 @@ public final class DensityTraining implements StepFunction {
             crop(v, offsets[b], cs, data, b * vox);
         }
         Tensor x = Tensor.of(be, data, m, 1, cs[0], cs[1], cs[2]);
-        Tensor[] yc = pooledInputs(descriptor, condition, x, offsets, dims, cfg.poolDHW());
-        Tensor y = yc[0];
-        if (cfg.noiseStd > 0) y = y.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, y.shape()));
-        Tensor loss = density.loss(y, yc[1]);
-        loss.backward();
-        Map<String, Double> out = new LinkedHashMap<>();
-        out.put("loss", loss.itemDouble());
-        return out;
+        return pooledInputs(descriptor, condition, x, offsets, dims, cfg.poolDHW());
     }
 
     /** Copies the (D, H, W) block of {@code v} at {@code off} into {@code out}; outside the volume its minimum. */

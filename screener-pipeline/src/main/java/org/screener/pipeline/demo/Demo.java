@@ -21,6 +21,7 @@ import org.screener.data.synth.Cohort;
 import org.screener.data.synth.LesionKind;
 import org.screener.data.synth.SynthConfig;
 import org.screener.nn.infer.PatchFunction;
+import org.screener.nn.io.Checkpoint;
 import org.screener.nn.infer.SlidingWindow;
 import org.screener.nn.unet.UNet3d;
 import org.screener.pipeline.ConditionConfig;
@@ -32,6 +33,7 @@ import org.screener.pipeline.DensityStage;
 import org.screener.pipeline.DensityTraining;
 import org.screener.pipeline.DescriptorConfig;
 import org.screener.pipeline.DescriptorStage;
+import org.screener.pipeline.FeatureCache;
 import org.screener.pipeline.ModelDir;
 import org.screener.pipeline.Screener;
 
@@ -105,8 +107,9 @@ public final class Demo {
         stage("descriptor", cfg.descriptorSteps, () -> DescriptorStage.run(base, trainCsv, baseCfg, be, log, true));
         stage("condition", cfg.conditionSteps, () -> ConditionStage.run(base, trainCsv, baseCfg, be, log, true));
         VolumeSource train = VolumeSource.of(PreprocessedDataset.of(trainCsv, baseCfg.preprocess, base.cache()));
+        FeatureCache features = features(base, baseCfg, train);
         List<ModelDir> rowDirs = new ArrayList<>();
-        for (Row r : ROWS) rowDirs.add(trainRow(base, baseCfg, r, train));
+        for (Row r : ROWS) rowDirs.add(trainRow(base, baseCfg, r, train, features));
         Results res = score(cohort, cohortDir, baseCfg.preprocess, rowDirs);
         timings.put("total (without the build)", new double[]{(System.nanoTime() - t0) / 1e9, Double.NaN});
         Path report = out.resolve("report.md");
@@ -167,19 +170,46 @@ public final class Demo {
         timings.put(name + " training (" + steps + " steps)", new double[]{r.seconds(), r.stepsPerSecond()});
     }
 
-    private ModelDir trainRow(ModelDir base, ModelDir.Config baseCfg, Row row, VolumeSource train) throws Exception {
+    /** The density config of a row; {@link #features} builds its cache from the same settings. */
+    private DensityConfig densityConfig(Row row) {
+        DensityConfig d = DensityConfig.cpuSmall();
+        d.kind = row.density();
+        d.condition = row.condition();
+        d.steps = cfg.densitySteps;
+        d.poolStride = cfg.poolStride.clone();
+        d.lr = cfg.densityLr;
+        d.noiseStd = cfg.densityNoise;
+        return d;
+    }
+
+    /**
+     * One pass of the descriptor and of every row's condition over the training scans, shared by the six density
+     * trainings (each would otherwise redo it); null when every row is already trained.
+     */
+    private FeatureCache features(ModelDir base, ModelDir.Config baseCfg, VolumeSource train) throws Exception {
+        boolean needed = false;
+        for (Row r : ROWS) needed |= !Files.isRegularFile(out.resolve("models").resolve(r.id()).resolve(ModelDir.DENSITY));
+        if (!needed) return null;
+        long t0 = System.nanoTime();
+        UNet3d unet = Checkpoint.loadUNet(base.descriptor());
+        unet.to(be);
+        List<ConditionSource> conds = new ArrayList<>();
+        for (Row r : ROWS) conds.add(densityConfig(r).conditionSource(base, be));
+        DensityConfig d = densityConfig(ROWS.get(0));
+        log.printf(Locale.ROOT, "demo: descriptor and condition maps of the %d training scans%n", train.size());
+        FeatureCache fc = FeatureCache.build(unet, conds, train, d.cropDHW(), d.poolDHW(), be, log);
+        timings.put("feature maps of the training scans (shared by the densities)", new double[]{(System.nanoTime() - t0) / 1e9, Double.NaN});
+        return fc;
+    }
+
+    private ModelDir trainRow(ModelDir base, ModelDir.Config baseCfg, Row row, VolumeSource train, FeatureCache features) throws Exception {
         ModelDir dir = new ModelDir(out.resolve("models").resolve(row.id()));
         Files.createDirectories(dir.root);
         for (Path p : new Path[]{base.descriptor(), base.condition()})
             Files.copy(p, dir.root.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         ModelDir.Config c = baseCfg.copy();
-        c.density = DensityConfig.cpuSmall();
-        c.density.kind = row.density();
-        c.density.condition = row.condition();
-        c.density.steps = cfg.densitySteps;
-        c.density.poolStride = cfg.poolStride.clone();
-        c.density.lr = cfg.densityLr;
-        stage("density " + row.id(), cfg.densitySteps, () -> DensityStage.run(dir, train, c, be, log));
+        c.density = densityConfig(row);
+        stage("density " + row.id(), cfg.densitySteps, () -> DensityStage.run(dir, train, c, be, log, features));
         return dir;
     }
 

@@ -31,6 +31,8 @@ public final class DemoConfig {
     public boolean colorAugment = true;
     /** Peak learning rate of the density models. */
     public double densityLr = 3e-3;
+    /** σ of the Gaussian noise on the pooled descriptors while the densities train (the paper: 0.1). */
+    public double densityNoise = 0.1;
     /** Average pooling (x, y, z) of descriptors and conditions before the density. */
     public int[] poolStride = {3, 3, 2};
     /** Sliding-window overlap at prediction. */
@@ -45,6 +47,7 @@ public final class DemoConfig {
             throw new IllegalArgumentException("demo: training steps must be >= 2, got descriptor " + descriptorSteps
                     + ", condition " + conditionSteps + ", density " + densitySteps);
         if (!(densityLr > 0)) throw new IllegalArgumentException("demo: density learning rate must be > 0, got " + densityLr);
+        if (!(densityNoise >= 0)) throw new IllegalArgumentException("demo: density noise must be >= 0, got " + densityNoise);
         if (!(sslLr > 0)) throw new IllegalArgumentException("demo: learning rate must be > 0, got " + sslLr);
         if (poolStride == null || poolStride.length != 3 || Arrays.stream(poolStride).anyMatch(p -> p < 1))
             throw new IllegalArgumentException("demo: pooling " + Arrays.toString(poolStride) + " must be 3 integers >= 1");

@@ -45,9 +45,10 @@ final class DemoReport {
         b.append(String.format(Locale.ROOT, "- Preset cpu-small: descriptor UNet (DenseVICReg, d = 8) %d steps, masking-invariant condition "
                         + "UNet (d = 8) %d steps (both: peak learning rate %.1e, expander width %d, colour augmentation %s), each density %d steps "
                         + "(peak learning rate %.1e); "
-                        + "density features average-pooled %d × %d × %d, σ = 0.1 noise in training.%n",
+                        + "density features average-pooled %d × %d × %d, σ = %s noise in training; the densities train on crops of "
+                        + "the training scans' pooled maps, computed once.%n",
                 cfg.descriptorSteps, cfg.conditionSteps, cfg.sslLr, cfg.expanderWidth, cfg.colorAugment ? "on" : "off",
-                cfg.densitySteps, cfg.densityLr, cfg.poolStride[0], cfg.poolStride[1], cfg.poolStride[2]));
+                cfg.densitySteps, cfg.densityLr, cfg.poolStride[0], cfg.poolStride[1], cfg.poolStride[2], fmt(cfg.densityNoise)));
         b.append(String.format(Locale.ROOT, "- Prediction: sliding window 32³, overlap %.2f, Gaussian blending; maps mapped back to the "
                 + "scan's own grid.%n", cfg.overlap));
         b.append(String.format(Locale.ROOT, "- Evaluation over the %d held-out scans, pooled: all %,d lesion voxels against the %,d normal voxels "
@@ -148,5 +149,9 @@ final class DemoReport {
 
     private static String spacing(double[] s) {
         return String.join(" × ", Arrays.stream(s).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
+    }
+
+    private static String fmt(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

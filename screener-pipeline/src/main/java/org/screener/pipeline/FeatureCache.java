@@ -1,0 +1,190 @@
+package org.screener.pipeline;
+
+import org.screener.core.Backend;
+import org.screener.core.Tensor;
+import org.screener.core.autograd.Autograd;
+import org.screener.core.ops.Shapes;
+import org.screener.data.Volume;
+import org.screener.data.sampling.VolumeSource;
+import org.screener.nn.infer.PatchFunction;
+import org.screener.nn.infer.SlidingWindow;
+import org.screener.nn.unet.UNet3d;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The frozen descriptor and condition maps of every training volume, computed once by sliding-window inference
+ * (the same windows, overlap and blending as prediction) and average-pooled with kernel = stride over the whole
+ * scan. Density training then draws crops of these pooled maps instead of running both frozen UNets on every
+ * batch: the UNets cost 5–20× the density step on the cpu-small preset. Pooled maps are small (1/18 of the
+ * voxels for stride 3 × 3 × 2), but the cache holds every training volume, so it suits cohorts that fit in the
+ * heap; {@link #bytesNeeded} says how much before anything is computed.
+ */
+public final class FeatureCache {
+    /** Pooled maps of one volume: channel-major (C, D', H', W'). */
+    private record Entry(int[] dims, float[] descriptor, Map<String, float[]> conditions) {}
+
+    private final List<Entry> entries;
+    private final int channels;
+    private final Map<String, Integer> conditionChannels;
+    private final int[] poolDHW;
+
+    private FeatureCache(List<Entry> entries, int channels, Map<String, Integer> conditionChannels, int[] poolDHW) {
+        this.entries = entries;
+        this.channels = channels;
+        this.conditionChannels = conditionChannels;
+        this.poolDHW = poolDHW.clone();
+    }
+
+    /** Bytes of the pooled maps of {@code source} with {@code channels} channels in all (descriptor plus conditions). */
+    public static long bytesNeeded(VolumeSource source, int channels, int[] poolDHW) throws IOException {
+        long n = 0;
+        for (int i = 0; i < source.size(); i++) {
+            int[] d = pooledDims(source.volume(i), poolDHW);
+            n += (long) d[0] * d[1] * d[2];
+        }
+        return 4L * channels * n;
+    }
+
+    static int[] pooledDims(Volume v, int[] poolDHW) {
+        return new int[]{Math.max(1, v.nz / poolDHW[0]), Math.max(1, v.ny / poolDHW[1]), Math.max(1, v.nx / poolDHW[2])};
+    }
+
+    /**
+     * Runs {@code descriptor} and every condition over each volume of {@code source} and keeps the pooled maps.
+     *
+     * @param windowDHW sliding-window size (the density's crop), overlap 0.5 with Gaussian blending as in predict
+     * @param progress  one line per volume with an ETA, or null
+     */
+    public static FeatureCache build(UNet3d descriptor, List<ConditionSource> conditions, VolumeSource source, int[] windowDHW,
+                                     int[] poolDHW, Backend be, PrintStream progress) throws IOException {
+        if (source.size() == 0) throw new IllegalArgumentException("FeatureCache: no training volumes");
+        Map<String, Integer> cch = new LinkedHashMap<>();
+        List<ConditionSource> used = new ArrayList<>();
+        for (ConditionSource c : conditions)
+            if (c.channels() > 0 && cch.putIfAbsent(c.name(), c.channels()) == null) used.add(c);
+        int d = descriptor.config.outChannels;
+        int total = d + cch.values().stream().mapToInt(Integer::intValue).sum();
+        long bytes = bytesNeeded(source, total, poolDHW);
+        long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        if (bytes > free / 2)
+            throw new IllegalStateException(String.format(Locale.ROOT, "FeatureCache: the pooled features of %d training volumes"
+                    + " need %.1f GB, more than half of the free heap (%.1f GB); raise -Xmx or set \"cacheFeatures\": false in"
+                    + " the density config", source.size(), bytes / 1e9, free / 1e9));
+        descriptor.eval();
+        List<Entry> entries = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < source.size(); i++) {
+            Volume v = source.volume(i);
+            int[] dhw = {v.nz, v.ny, v.nx};
+            PatchFunction fn = (patches, offsets) -> {
+                try (Autograd.Scope g = Autograd.noGrad()) {
+                    int[][] dims = new int[offsets.length][];
+                    Arrays.fill(dims, dhw);
+                    Tensor[] parts = new Tensor[1 + used.size()];
+                    parts[0] = descriptor.forward(patches);
+                    for (int c = 0; c < used.size(); c++) parts[c + 1] = used.get(c).condition(patches, offsets, dims);
+                    return parts.length == 1 ? parts[0] : Shapes.concat(1, parts);
+                }
+            };
+            SlidingWindow.Options o = new SlidingWindow.Options().patch(windowDHW[0], windowDHW[1], windowDHW[2]).overlap(0.5).backend(be);
+            float[] full = SlidingWindow.run(v.floats(), dhw, fn, o).data();
+            int[] pd = pooledDims(v, poolDHW);
+            float[] desc = pool(full, 0, d, dhw, poolDHW, pd);
+            Map<String, float[]> cond = new LinkedHashMap<>();
+            int ch = d;
+            for (ConditionSource c : used) {
+                cond.put(c.name(), pool(full, ch, c.channels(), dhw, poolDHW, pd));
+                ch += c.channels();
+            }
+            entries.add(new Entry(pd, desc, cond));
+            if (progress != null) {
+                double el = (System.nanoTime() - t0) / 1e9;
+                progress.printf(Locale.ROOT, "features: %d/%d training volumes, %.0f s, ETA %.0f s%n", i + 1, source.size(), el,
+                        el / (i + 1) * (source.size() - i - 1));
+            }
+        }
+        return new FeatureCache(entries, d, cch, poolDHW);
+    }
+
+    /**
+     * Average pooling with kernel = stride of channels [c0, c0 + n) of a (C, D, H, W) map; the remainder at the far
+     * end of an axis is dropped, as in {@link DensityTraining#pool}; an axis shorter than its stride averages all of it.
+     */
+    static float[] pool(float[] x, int c0, int n, int[] dhw, int[] s, int[] pd) {
+        int D = dhw[0], H = dhw[1], W = dhw[2];
+        int[] k = {Math.min(s[0], D), Math.min(s[1], H), Math.min(s[2], W)};
+        int pv = pd[0] * pd[1] * pd[2];
+        float[] out = new float[n * pv];
+        double inv = 1.0 / (k[0] * k[1] * k[2]);
+        for (int c = 0; c < n; c++) {
+            int base = (c0 + c) * D * H * W;
+            for (int z = 0; z < pd[0]; z++)
+                for (int y = 0; y < pd[1]; y++)
+                    for (int xx = 0; xx < pd[2]; xx++) {
+                        double sum = 0;
+                        for (int a = 0; a < k[0]; a++)
+                            for (int b = 0; b < k[1]; b++) {
+                                int row = base + ((z * k[0] + a) * H + y * k[1] + b) * W + xx * k[2];
+                                for (int e = 0; e < k[2]; e++) sum += x[row + e];
+                            }
+                        out[c * pv + (z * pd[1] + y) * pd[2] + xx] = (float) (sum * inv);
+                    }
+        }
+        return out;
+    }
+
+    public int size() { return entries.size(); }
+
+    /** Descriptor channels. */
+    public int channels() { return channels; }
+
+    /** Channels of the cached condition {@code name}; 0 for a condition not cached (or "none"). */
+    public int conditionChannels(String name) { return conditionChannels.getOrDefault(name, 0); }
+
+    public int[] poolDHW() { return poolDHW.clone(); }
+
+    /** Pooled (D', H', W') of volume i. */
+    public int[] dims(int i) { return entries.get(i).dims.clone(); }
+
+    /** The largest crop (D', H', W') that fits in every cached volume, at most {@code want}. */
+    public int[] fittingCrop(int[] want) {
+        int[] c = want.clone();
+        for (Entry e : entries) for (int a = 0; a < 3; a++) c[a] = Math.min(c[a], e.dims[a]);
+        return c;
+    }
+
+    /**
+     * Copies the block at {@code off} of size {@code size} of volume i's pooled descriptor (condition == null) or
+     * condition {@code condition} into {@code out} at {@code base}, channel-major.
+     */
+    public void crop(int i, String condition, int[] off, int[] size, float[] out, int base) {
+        Entry e = entries.get(i);
+        float[] src;
+        int n;
+        if (condition == null) {
+            src = e.descriptor;
+            n = channels;
+        } else {
+            src = e.conditions.get(condition);
+            if (src == null) throw new IllegalArgumentException("FeatureCache: condition '" + condition + "' is not cached");
+            n = conditionChannels.get(condition);
+        }
+        int[] d = e.dims;
+        int pv = d[0] * d[1] * d[2];
+        int o = base;
+        for (int c = 0; c < n; c++)
+            for (int z = 0; z < size[0]; z++)
+                for (int y = 0; y < size[1]; y++) {
+                    System.arraycopy(src, c * pv + ((off[0] + z) * d[1] + off[1] + y) * d[2] + off[2], out, o, size[2]);
+                    o += size[2];
+                }
+    }
+}

@@ -39,7 +39,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--condition-steps", paramLabel = "N") Long conditionSteps;
     @Option(names = "--density-steps", paramLabel = "N", description = "steps of each of the six density models") Long densitySteps;
     @Option(names = "--ssl-lr", paramLabel = "LR", description = "peak learning rate of the descriptor and condition UNets (default: 1e-3)") Double sslLr;
-    @Option(names = "--density-noise", paramLabel = "SIGMA", description = "σ of the noise on the pooled descriptors in density training (default: 0.1, the paper's)") Double densityNoise;
+    @Option(names = "--objective", paramLabel = "NAME", description = "SSL objective of the descriptor and condition UNets: vicreg (default, the paper's) or infonce") String objective;
+    @Option(names = "--density-noise", paramLabel = "SIGMA", description = "σ of the noise on the pooled descriptors and conditions in density training (default: 0.1, the paper's)") Double densityNoise;
     @Option(names = "--density-lr", paramLabel = "LR", description = "peak learning rate of the density models (default: 3e-3)") Double densityLr;
     @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 3,3,2)") int[] pool;
     @Option(names = "--expander", paramLabel = "W", description = "VICReg expander width (default: 256)") Integer expander;
@@ -63,6 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (sslLr != null) c.sslLr = sslLr;
         if (densityLr != null) c.densityLr = densityLr;
         if (densityNoise != null) c.densityNoise = densityNoise;
+        if (objective != null) c.objective = objective;
         if (expander != null) c.expanderWidth = expander;
         if (noColor) c.colorAugment = false;
         if (pool != null) c.poolStride = pool;

@@ -19,6 +19,8 @@ public final class ConditionConfig {
     /** Crop size (x, y, z) of each view; a multiple of maskBlock on every axis. */
     public int[] cropSize;
     public int voxelsPerPair, pairsPerBatch;
+    /** As {@link DescriptorConfig#objective}: "vicreg" (null) or "infonce". */
+    public String objective;
     public int expanderWidth;
     /** Brightness / contrast / gamma / noise / blur augmentation of the crops; null: on, as in the paper. */
     public Boolean colorAugment;
@@ -59,6 +61,7 @@ public final class ConditionConfig {
         c.voxelsPerPair = d.voxelsPerPair;
         c.pairsPerBatch = d.pairsPerBatch;
         c.expanderWidth = d.expanderWidth;
+        c.objective = d.objective;
         c.maxSpacing = cp.maxSpacing.clone();
         c.maskProb = cp.maskProb;
         c.maskRatio = cp.maskRatio;
@@ -97,8 +100,12 @@ public final class ConditionConfig {
         return c;
     }
 
+    /** The SSL objective, "vicreg" when unset. */
+    public String objective() { return objective == null ? DescriptorConfig.VICREG : objective; }
+
     public ConditionConfig validate() {
         if (unet == null) throw new IllegalArgumentException("ConditionConfig: no unet config");
+        DescriptorConfig.checkObjective(objective, "ConditionConfig");
         unet.validate();
         if (unet.inChannels != 2)
             throw new IllegalArgumentException("ConditionConfig: unet.inChannels " + unet.inChannels + " must be 2 (image, mask)");

@@ -17,13 +17,15 @@ import java.util.Random;
  */
 public final class ConditionModel extends Module {
     public final UNet3d unet;
-    public final Sequential expander;
+    /** The VICReg expander or the InfoNCE projector; only the loss uses it. */
+    public final Sequential head;
 
     /** UNet first, then the expander, both initialised from {@code rnd}. */
     public ConditionModel(Backend be, ConditionConfig cfg, Random rnd) {
         cfg.validate();
         unet = registerModule("unet", new UNet3d(be, cfg.unet, rnd));
-        expander = registerModule("expander", Heads.vicregExpander(be, cfg.unet.outChannels, cfg.expanderWidth, rnd));
+        head = registerModule(DescriptorModel.headName(cfg.objective()),
+                DescriptorModel.newHead(be, cfg.objective(), cfg.unet.outChannels, cfg.expanderWidth, rnd));
     }
 
     /** x: (N, 2, D, H, W) masked image and mask; returns (N, d_cond, D, H, W). */

@@ -53,6 +53,6 @@ public final class ConditionTraining implements StepFunction {
 
     @Override public Map<String, Double> step(long step, Random rnd) throws Exception {
         Batch b = batch(rnd);
-        return DescriptorTraining.vicregStep(model.forward(input(b)), b, model.expander);
+        return DescriptorTraining.sslStep(model.forward(input(b)), b, model.head, cfg.objective());
     }
 }

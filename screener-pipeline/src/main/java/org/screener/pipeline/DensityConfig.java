@@ -21,7 +21,7 @@ public final class DensityConfig {
     /** Average-pooling stride (x, y, z), kernel = stride. */
     public int[] poolStride;
     public int cropsPerBatch;
-    /** σ of the Gaussian noise added to the pooled descriptors during training. */
+    /** σ of the Gaussian noise added to the pooled descriptors and conditions during training. */
     public double noiseStd;
     /** Hidden width of the conditional Gaussian's conv net. */
     public int gaussianHidden;

@@ -21,7 +21,7 @@ import java.util.Random;
  * One density training step (method reference §4.1): m random crops (one uniformly placed crop per randomly
  * chosen volume; a simpler sampler than the crop-pair sampler, with no augmentation), the frozen descriptor
  * UNet under no-grad, the condition of each crop, both average-pooled with kernel = stride, Gaussian noise of
- * σ = noiseStd on the pooled descriptors, and the mean NLL of the density; backward on it.
+ * σ = noiseStd on the pooled descriptors and conditions (method reference §4.1), and the mean NLL of the density; backward on it.
  * All random choices come from the step's Random, so resumed runs see the same batches.
  */
 public final class DensityTraining implements StepFunction {
@@ -92,9 +92,12 @@ public final class DensityTraining implements StepFunction {
 
     @Override public Map<String, Double> step(long step, Random rnd) throws Exception {
         Tensor[] yc = cache != null ? cachedInputs(rnd) : croppedInputs(rnd);
-        Tensor y = yc[0];
-        if (cfg.noiseStd > 0) y = y.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, y.shape()));
-        Tensor loss = density.loss(y, yc[1]);
+        Tensor y = yc[0], c = yc[1];
+        if (cfg.noiseStd > 0) {
+            y = y.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, y.shape()));
+            if (c != null) c = c.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, c.shape()));
+        }
+        Tensor loss = density.loss(y, c);
         loss.backward();
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("loss", loss.itemDouble());

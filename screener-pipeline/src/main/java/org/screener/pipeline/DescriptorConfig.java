@@ -22,7 +22,10 @@ public final class DescriptorConfig {
     public double[] minSpacing, maxSpacing;
     /** Voxel correspondences sampled per crop pair (n) and crop pairs per batch (m). */
     public int voxelsPerPair, pairsPerBatch;
-    /** Width of the VICReg expander (multiple of 32). */
+    public static final String VICREG = "vicreg", INFONCE = "infonce";
+    /** "vicreg" (DenseVICReg with an expander; null, as in configs written before the option) or "infonce" (DenseInfoNCE with a projector). */
+    public String objective;
+    /** Width of the VICReg expander, or the hidden width of the InfoNCE projector (multiple of 32). */
     public int expanderWidth;
     /** Brightness / contrast / gamma / noise / blur augmentation of the crops; null: on, as in the paper. */
     public Boolean colorAugment;
@@ -88,8 +91,17 @@ public final class DescriptorConfig {
         return c;
     }
 
+    /** The SSL objective, "vicreg" when unset. */
+    public String objective() { return objective == null ? VICREG : objective; }
+
+    static void checkObjective(String objective, String who) {
+        if (objective != null && !VICREG.equals(objective) && !INFONCE.equals(objective))
+            throw new IllegalArgumentException(who + ": objective '" + objective + "' must be vicreg or infonce");
+    }
+
     public DescriptorConfig validate() {
         if (unet == null) throw new IllegalArgumentException("DescriptorConfig: no unet config");
+        checkObjective(objective, "DescriptorConfig");
         unet.validate();
         if (cropSize == null || cropSize.length != 3)
             throw new IllegalArgumentException("DescriptorConfig: cropSize " + Arrays.toString(cropSize) + " must have 3 axes");

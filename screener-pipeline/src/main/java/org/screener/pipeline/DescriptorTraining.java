@@ -7,6 +7,7 @@ import org.screener.data.sampling.Batch;
 import org.screener.data.sampling.CropPairSampler;
 import org.screener.data.sampling.VolumeSource;
 import org.screener.nn.Module;
+import org.screener.nn.ssl.DenseInfoNCE;
 import org.screener.nn.ssl.DenseVICReg;
 import org.screener.nn.train.StepFunction;
 
@@ -50,14 +51,16 @@ public final class DescriptorTraining implements StepFunction {
         System.arraycopy(b.view1(), 0, both, 0, m * vox);
         System.arraycopy(b.view2(), 0, both, m * vox, m * vox);
         Tensor x = Tensor.of(be, both, 2 * m, 1, shape[2], shape[3], shape[4]);
-        return vicregStep(model.unet.forward(x), b, model.expander);
+        return sslStep(model.unet.forward(x), b, model.head, cfg.objective());
     }
 
     /**
-     * DenseVICReg on the embeddings y of a batch's 2m views (view 1 of pair p is crop p, view 2 crop m + p):
-     * gathers the paired voxels, expands them, back-propagates the loss and returns it with its three terms.
+     * The SSL loss on the embeddings y of a batch's 2m views (view 1 of pair p is crop p, view 2 crop m + p):
+     * gathers the paired voxels, passes them through the head, back-propagates the loss and returns it (with
+     * its three terms for VICReg). InfoNCE's negatives are all other sampled voxels of both views, of the same
+     * and of the other crops.
      */
-    static Map<String, Double> vicregStep(Tensor y, Batch b, Module expander) {
+    static Map<String, Double> sslStep(Tensor y, Batch b, Module head, String objective) {
         int m = b.m();
         int[] shape = b.shape();
         int vox = shape[2] * shape[3] * shape[4], n = b.voxelsPerPair();
@@ -68,15 +71,21 @@ public final class DescriptorTraining implements StepFunction {
                 g1[p * n + i] = i1[p * n + i] + p * vox;
                 g2[p * n + i] = i2[p * n + i] + (m + p) * vox;
             }
-        Tensor z1 = expander.forward(Shapes.gatherVoxels(y, g1));
-        Tensor z2 = expander.forward(Shapes.gatherVoxels(y, g2));
+        Tensor z1 = head.forward(Shapes.gatherVoxels(y, g1));
+        Tensor z2 = head.forward(Shapes.gatherVoxels(y, g2));
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (DescriptorConfig.INFONCE.equals(objective)) {
+            Tensor loss = DenseInfoNCE.loss(z1, z2);
+            loss.backward();
+            out.put("loss", loss.itemDouble());
+            return out;
+        }
         Tensor inv = DenseVICReg.invariance(z1, z2);
         Tensor var = DenseVICReg.variance(z1).add(DenseVICReg.variance(z2)).mul(0.5f);
         Tensor cov = DenseVICReg.covariance(z1).add(DenseVICReg.covariance(z2)).mul(0.5f);
         Tensor loss = inv.mul(DenseVICReg.INVARIANCE_WEIGHT).add(var.mul(DenseVICReg.VARIANCE_WEIGHT))
                 .add(cov.mul(DenseVICReg.COVARIANCE_WEIGHT));
         loss.backward();
-        Map<String, Double> out = new LinkedHashMap<>();
         out.put("loss", loss.itemDouble());
         out.put("invariance", inv.itemDouble());
         out.put("variance", var.itemDouble());

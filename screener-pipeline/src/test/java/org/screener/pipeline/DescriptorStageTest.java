@@ -104,6 +104,29 @@ class DescriptorStageTest {
         assertTrue(again.finished());
     }
 
+    /** DenseInfoNCE instead of VICReg: the head is a projector, the loss is the InfoNCE loss and it falls. */
+    @Test void infoNceObjectiveTrains(@TempDir Path tmp) throws Exception {
+        ModelDir dir = new ModelDir(tmp.resolve("model"));
+        ModelDir.Config cfg = config(24);
+        cfg.descriptor.objective = DescriptorConfig.INFONCE;
+        assertTrue(DescriptorStage.run(dir, source, cfg, be, null).finished());
+        assertEquals(DescriptorConfig.INFONCE, dir.readConfig().descriptor.objective);
+        DescriptorModel m = new DescriptorModel(be, cfg.descriptor, new java.util.Random(0));
+        assertTrue(m.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("projector.")));
+        assertTrue(m.namedParameters().keySet().stream().noneMatch(k -> k.startsWith("expander.")));
+        List<double[]> rows = losses(dir.descriptorLosses());
+        assertEquals(24, rows.size());
+        // the loss starts near log(2M - 1) for M = 2 pairs × 64 voxels (chance) and must fall below it
+        double chance = Math.log(2 * 2 * 64 - 1), first = 0, last = 0;
+        for (int i = 0; i < 4; i++) { first += rows.get(i)[2] / 4; last += rows.get(rows.size() - 1 - i)[2] / 4; }
+        assertTrue(Math.abs(first - chance) < 1.0, "first InfoNCE losses " + first + " vs chance " + chance);
+        assertTrue(last < first - 0.3, "InfoNCE loss " + first + " -> " + last);
+
+        cfg.descriptor.objective = "simclr";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cfg.descriptor.validate());
+        assertTrue(e.getMessage().contains("simclr"), e.getMessage());
+    }
+
     /**
      * Two runs of a stage gave bit-identical weights and identical loss logs (step, lr, loss) of {@code steps}
      * rows; returns the first run's weights.

@@ -143,6 +143,7 @@ public final class Demo {
         c.descriptor.steps = cfg.descriptorSteps;
         c.descriptor.lr = cfg.sslLr;
         c.descriptor.expanderWidth = cfg.expanderWidth;
+        c.descriptor.objective = DescriptorConfig.VICREG.equals(cfg.objective) ? null : cfg.objective;   // null: config.json as before
         c.descriptor.colorAugment = cfg.colorAugment;
         c.descriptor.minSpacing = scaled(cfg.spacing, 2.0 / 3);
         c.descriptor.maxSpacing = scaled(cfg.spacing, 4.0 / 3);
@@ -150,6 +151,7 @@ public final class Demo {
         c.condition.steps = cfg.conditionSteps;
         c.condition.lr = cfg.sslLr;
         c.condition.expanderWidth = cfg.expanderWidth;
+        c.condition.objective = c.descriptor.objective;
         c.condition.colorAugment = cfg.colorAugment;
         c.condition.minSpacing = scaled(cfg.spacing, 2.0 / 3);
         c.condition.maxSpacing = scaled(cfg.spacing, 8.0 / 3);

@@ -25,13 +25,15 @@ public final class DemoConfig {
     public long descriptorSteps = 600, conditionSteps = 400, densitySteps = 600;
     /** Peak learning rate of the descriptor and condition UNets (AdamW, one-cycle); the paper's 3e-4 is for 300k steps. */
     public double sslLr = 1e-3;
-    /** Width of the VICReg expander of both UNets. */
+    /** SSL objective of both UNets: "vicreg" (the paper's choice) or "infonce". */
+    public String objective = "vicreg";
+    /** Width of the VICReg expander (or InfoNCE projector) of both UNets. */
     public int expanderWidth = 256;
     /** Colour augmentation of the SSL crops (the paper: on). */
     public boolean colorAugment = true;
     /** Peak learning rate of the density models. */
     public double densityLr = 3e-3;
-    /** σ of the Gaussian noise on the pooled descriptors while the densities train (the paper: 0.1). */
+    /** σ of the Gaussian noise on the pooled descriptors and conditions while the densities train (the paper: 0.1). */
     public double densityNoise = 0.1;
     /** Average pooling (x, y, z) of descriptors and conditions before the density. */
     public int[] poolStride = {3, 3, 2};
@@ -48,6 +50,8 @@ public final class DemoConfig {
                     + ", condition " + conditionSteps + ", density " + densitySteps);
         if (!(densityLr > 0)) throw new IllegalArgumentException("demo: density learning rate must be > 0, got " + densityLr);
         if (!(densityNoise >= 0)) throw new IllegalArgumentException("demo: density noise must be >= 0, got " + densityNoise);
+        if (!"vicreg".equals(objective) && !"infonce".equals(objective))
+            throw new IllegalArgumentException("demo: objective '" + objective + "' must be vicreg or infonce");
         if (!(sslLr > 0)) throw new IllegalArgumentException("demo: learning rate must be > 0, got " + sslLr);
         if (poolStride == null || poolStride.length != 3 || Arrays.stream(poolStride).anyMatch(p -> p < 1))
             throw new IllegalArgumentException("demo: pooling " + Arrays.toString(poolStride) + " must be 3 integers >= 1");

@@ -42,12 +42,14 @@ final class DemoReport {
                 cfg.trainLesionProb, cfg.testCases, cfg.lesions));
         b.append(String.format(Locale.ROOT, "- Preprocessing as in the paper (body crop, HU window [−1000, 300], 3D CLAHE) on a %s mm grid "
                 + "(the paper: 1.5 × 1.5 × 2.25 mm; coarser here so that the cpu-small 32³ crops see enough anatomy).%n", spacing(cfg.spacing)));
-        b.append(String.format(Locale.ROOT, "- Preset cpu-small: descriptor UNet (DenseVICReg, d = 8) %d steps, masking-invariant condition "
-                        + "UNet (d = 8) %d steps (both: peak learning rate %.1e, expander width %d, colour augmentation %s), each density %d steps "
+        boolean infoNce = "infonce".equals(cfg.objective);
+        b.append(String.format(Locale.ROOT, "- Preset cpu-small: descriptor UNet (%s, d = 8) %d steps, masking-invariant condition "
+                        + "UNet (d = 8) %d steps (both: peak learning rate %.1e, %s width %d, colour augmentation %s), each density %d steps "
                         + "(peak learning rate %.1e); "
                         + "density features average-pooled %d × %d × %d, σ = %s noise in training; the densities train on crops of "
                         + "the training scans' pooled maps, computed once.%n",
-                cfg.descriptorSteps, cfg.conditionSteps, cfg.sslLr, cfg.expanderWidth, cfg.colorAugment ? "on" : "off",
+                infoNce ? "DenseInfoNCE" : "DenseVICReg", cfg.descriptorSteps, cfg.conditionSteps, cfg.sslLr,
+                infoNce ? "projector" : "expander", cfg.expanderWidth, cfg.colorAugment ? "on" : "off",
                 cfg.densitySteps, cfg.densityLr, cfg.poolStride[0], cfg.poolStride[1], cfg.poolStride[2], fmt(cfg.densityNoise)));
         b.append(String.format(Locale.ROOT, "- Prediction: sliding window 32³, overlap %.2f, Gaussian blending; maps mapped back to the "
                 + "scan's own grid.%n", cfg.overlap));

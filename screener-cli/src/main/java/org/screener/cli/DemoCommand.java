@@ -27,9 +27,9 @@ public final class DemoCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--seed", defaultValue = "0", description = "seed of the cohort, the initialisation and the sampling (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--cases", paramLabel = "N", description = "scans in the cohort (default: 18)")
+    @Option(names = "--cases", paramLabel = "N", description = "scans in the cohort (default: 24)")
     Integer cases;
-    @Option(names = "--test-cases", paramLabel = "N", description = "held-out scans (default: 6)")
+    @Option(names = "--test-cases", paramLabel = "N", description = "held-out scans (default: 12; half of --cases when only that is given)")
     Integer testCases;
     @Option(names = "--size", paramLabel = "S", description = "synthetic grid: tiny, small or medium (default: medium)")
     String size;
@@ -39,11 +39,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--condition-steps", paramLabel = "N") Long conditionSteps;
     @Option(names = "--density-steps", paramLabel = "N", description = "steps of each of the six density models") Long densitySteps;
     @Option(names = "--ssl-lr", paramLabel = "LR", description = "peak learning rate of the descriptor and condition UNets (default: 1e-3)") Double sslLr;
-    @Option(names = "--objective", paramLabel = "NAME", description = "SSL objective of the descriptor and condition UNets: vicreg (default, the paper's) or infonce") String objective;
-    @Option(names = "--density-noise", paramLabel = "SIGMA", description = "σ of the noise on the pooled descriptors and conditions in density training (default: 0.1, the paper's)") Double densityNoise;
+    @Option(names = "--objective", paramLabel = "NAME", description = "SSL objective of the descriptor and condition UNets: infonce (default) or vicreg (the paper's)") String objective;
+    @Option(names = "--overlap", paramLabel = "F", description = "sliding-window overlap when scoring the held-out scans (default: 0.5)") Double overlap;
+    @Option(names = "--density-noise", paramLabel = "SIGMA", description = "σ of the noise on the pooled descriptors and conditions in density training (default: 0.02; the paper: 0.1)") Double densityNoise;
     @Option(names = "--density-lr", paramLabel = "LR", description = "peak learning rate of the density models (default: 3e-3)") Double densityLr;
-    @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 3,3,2)") int[] pool;
-    @Option(names = "--expander", paramLabel = "W", description = "VICReg expander width (default: 256)") Integer expander;
+    @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 1,1,1; the paper: 3,3,2 on a grid twice as fine)") int[] pool;
+    @Option(names = "--expander", paramLabel = "W", description = "VICReg expander / InfoNCE projector width (default: 256)") Integer expander;
     @Option(names = "--no-color-augment", description = "no brightness/contrast/gamma/noise/blur augmentation of the SSL crops") boolean noColor;
     @Option(names = "--threads", description = "compute threads (default: all cores)") Integer threads;
 
@@ -55,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
         c.seed = seed;
         if (cases != null) c.cases = cases;
         if (testCases != null) c.testCases = testCases;
-        else if (cases != null) c.testCases = Math.max(1, cases / 3);
+        else if (cases != null) c.testCases = Math.max(1, cases / 2);
         if (size != null) c.size = size;
         if (spacing != null) c.spacing = spacing;
         if (descriptorSteps != null) c.descriptorSteps = descriptorSteps;
@@ -65,6 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (densityLr != null) c.densityLr = densityLr;
         if (densityNoise != null) c.densityNoise = densityNoise;
         if (objective != null) c.objective = objective;
+        if (overlap != null) c.overlap = overlap;
         if (expander != null) c.expanderWidth = expander;
         if (noColor) c.colorAugment = false;
         if (pool != null) c.poolStride = pool;

@@ -34,6 +34,12 @@ public final class DensityConfig {
      * instead of running the frozen UNets on every batch. Null (configs written before this option) means false.
      */
     public Boolean cacheFeatures;
+    /**
+     * With cacheFeatures: the size (x, y, z) in pooled positions of each training crop; null means cropSize / poolStride.
+     * Lets a fine pooling keep the positions per step (and so the step's cost) of a coarse one, since the crop no
+     * longer has to be the prediction window.
+     */
+    public int[] cachedCrop;
 
     public DensityConfig() {}
 
@@ -89,6 +95,13 @@ public final class DensityConfig {
 
     public boolean cachesFeatures() { return Boolean.TRUE.equals(cacheFeatures); }
 
+    /** The cached path's training crop in pooled positions as tensor axes (D, H, W). */
+    public int[] cachedCropDHW() {
+        if (cachedCrop != null) return new int[]{cachedCrop[2], cachedCrop[1], cachedCrop[0]};
+        int[] c = cropDHW(), p = poolDHW();
+        return new int[]{c[0] / p[0], c[1] / p[1], c[2] / p[2]};
+    }
+
     /** Crop size as tensor axes (D, H, W). */
     public int[] cropDHW() { return new int[]{cropSize[2], cropSize[1], cropSize[0]}; }
 
@@ -117,6 +130,8 @@ public final class DensityConfig {
             if (poolStride[a] < 1 || cropSize[a] / poolStride[a] < 4)
                 throw new IllegalArgumentException("DensityConfig: cropSize " + Arrays.toString(cropSize) + " pooled with stride "
                         + Arrays.toString(poolStride) + " must give at least 4 positions per axis");
+        if (cachedCrop != null && (cachedCrop.length != 3 || cachedCrop[0] < 1 || cachedCrop[1] < 1 || cachedCrop[2] < 1))
+            throw new IllegalArgumentException("DensityConfig: cachedCrop " + Arrays.toString(cachedCrop) + " must be 3 positive sizes");
         if (SINCOS.equals(condition) && (sincosFrequencies < 1 || sincosFrequencies > 16))
             throw new IllegalArgumentException("DensityConfig: sincosFrequencies " + sincosFrequencies + " must be in [1, 16]");
         if (cropsPerBatch < 1 || !(noiseStd >= 0) || gaussianHidden < 1 || flowSteps < 1 || flowHidden < 1)

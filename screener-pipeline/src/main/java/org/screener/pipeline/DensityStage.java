@@ -64,9 +64,9 @@ public final class DensityStage {
         DensityModel model = DensityTraining.newModel(be, d, unet.config.outChannels, cond.channels(), new Random(cfg.seed));
         DensityTraining step;
         if (d.cachesFeatures()) {
-            FeatureCache fc = features != null ? features
-                    : FeatureCache.build(unet, java.util.List.of(cond), source, d.cropDHW(), d.poolDHW(), be, progress);
-            step = new DensityTraining(be, fc, cond, model, d);
+            step = features != null ? new DensityTraining(be, features, cond, model, d)
+                    : new DensityTraining(be, () -> FeatureCache.build(unet, java.util.List.of(cond), source, d.cropDHW(), d.poolDHW(), be, progress),
+                    cond, model, d);
         } else {
             step = new DensityTraining(be, unet, cond, model, source, d);
         }

@@ -31,7 +31,15 @@ public final class DensityTraining implements StepFunction {
     private final DensityModel density;
     private final VolumeSource source;
     private final DensityConfig cfg;
-    private final FeatureCache cache;
+    /** Builds the cache on the first step, so a finished run that is only resumed never computes it. */
+    private final CacheSource cacheSource;
+    private FeatureCache cache;
+
+    /** Where the cached path's features come from. */
+    @FunctionalInterface
+    public interface CacheSource {
+        FeatureCache get() throws java.io.IOException;
+    }
 
     public DensityTraining(Backend be, UNet3d descriptor, ConditionSource condition, DensityModel density,
                            VolumeSource source, DensityConfig cfg) {
@@ -42,15 +50,31 @@ public final class DensityTraining implements StepFunction {
         this.density = density;
         this.source = source;
         this.cfg = cfg.validate();
-        this.cache = null;
+        this.cacheSource = null;
         descriptor.eval();   // frozen: run under no-grad only, its parameters are not in the optimizer
     }
 
     /**
-     * Training on pooled maps computed once ({@link FeatureCache}): each crop is a block of cfg.cropSize / poolStride
-     * pooled positions (clipped to the smallest cached volume) at a uniform random place in a random volume.
+     * Training on pooled maps computed once ({@link FeatureCache}): each crop is a block of
+     * {@link DensityConfig#cachedCropDHW()} pooled positions (clipped to the smallest cached volume) at a uniform random place in a random volume.
      */
     public DensityTraining(Backend be, FeatureCache cache, ConditionSource condition, DensityModel density, DensityConfig cfg) {
+        this(be, () -> cache, condition, density, cfg);
+        this.cache = checked(cache);
+    }
+
+    /** As {@link #DensityTraining(Backend, FeatureCache, ConditionSource, DensityModel, DensityConfig)}, the cache built at the first step. */
+    public DensityTraining(Backend be, CacheSource cache, ConditionSource condition, DensityModel density, DensityConfig cfg) {
+        this.be = be;
+        this.descriptor = null;
+        this.condition = condition;
+        this.density = density;
+        this.source = null;
+        this.cfg = cfg.validate();
+        this.cacheSource = cache;
+    }
+
+    private FeatureCache checked(FeatureCache cache) {
         if (cache.size() == 0) throw new IllegalArgumentException("DensityTraining: no cached training volumes");
         if (condition.channels() != cache.conditionChannels(condition.name()))
             throw new IllegalArgumentException("DensityTraining: the feature cache holds " + cache.conditionChannels(condition.name())
@@ -58,13 +82,7 @@ public final class DensityTraining implements StepFunction {
         if (!java.util.Arrays.equals(cache.poolDHW(), cfg.poolDHW()))
             throw new IllegalArgumentException("DensityTraining: the feature cache is pooled " + java.util.Arrays.toString(cache.poolDHW())
                     + ", the density config asks for " + java.util.Arrays.toString(cfg.poolDHW()));
-        this.be = be;
-        this.descriptor = null;
-        this.condition = condition;
-        this.density = density;
-        this.source = null;
-        this.cfg = cfg.validate();
-        this.cache = cache;
+        return cache;
     }
 
     /** The density model a config asks for, on descriptors of d channels and conditions of dc (0: none). */
@@ -91,7 +109,8 @@ public final class DensityTraining implements StepFunction {
     }
 
     @Override public Map<String, Double> step(long step, Random rnd) throws Exception {
-        Tensor[] yc = cache != null ? cachedInputs(rnd) : croppedInputs(rnd);
+        if (cacheSource != null && cache == null) cache = checked(cacheSource.get());
+        Tensor[] yc = cacheSource != null ? cachedInputs(rnd) : croppedInputs(rnd);
         Tensor y = yc[0], c = yc[1];
         if (cfg.noiseStd > 0) {
             y = y.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, y.shape()));
@@ -106,9 +125,7 @@ public final class DensityTraining implements StepFunction {
 
     private Tensor[] cachedInputs(Random rnd) {
         int m = cfg.cropsPerBatch;
-        int[] want = cfg.cropDHW(), pool = cfg.poolDHW();
-        for (int a = 0; a < 3; a++) want[a] /= pool[a];
-        int[] cs = cache.fittingCrop(want);
+        int[] cs = cache.fittingCrop(cfg.cachedCropDHW());
         int vox = cs[0] * cs[1] * cs[2], d = cache.channels(), dc = condition.channels();
         float[] yd = new float[m * d * vox], cd = new float[m * dc * vox];
         for (int b = 0; b < m; b++) {

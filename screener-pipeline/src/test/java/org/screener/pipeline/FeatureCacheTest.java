@@ -127,6 +127,16 @@ class FeatureCacheTest {
         assertFalse(DensityConfig.paper().cachesFeatures());
     }
 
+    @Test void cachedCropDefaultsToTheCropPooledAndIsValidated() {
+        DensityConfig d = DensityConfig.cpuSmall();            // crop 32³ (x, y, z) pooled 3 × 3 × 2
+        assertArrayEquals(new int[]{16, 10, 10}, d.cachedCropDHW());
+        d.cachedCrop = new int[]{10, 11, 12};                    // (x, y, z)
+        assertArrayEquals(new int[]{12, 11, 10}, d.cachedCropDHW());
+        d.cachedCrop = new int[]{10, 0, 12};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, d::validate);
+        assertTrue(e.getMessage().contains("cachedCrop"), e.getMessage());
+    }
+
     /** The uncached path end to end through the stage: trains and scores like the cached one. */
     @Test void uncachedStageStillTrains(@TempDir Path tmp) throws Exception {
         DescriptorStageTest.cohort();

@@ -179,6 +179,7 @@ public final class Demo {
         d.condition = row.condition();
         d.steps = cfg.densitySteps;
         d.poolStride = cfg.poolStride.clone();
+        d.cachedCrop = new int[]{10, 10, 16};   // 1600 positions per crop whatever the pooling: the cost of 32³ crops pooled 3 × 3 × 2
         d.lr = cfg.densityLr;
         d.noiseStd = cfg.densityNoise;
         return d;

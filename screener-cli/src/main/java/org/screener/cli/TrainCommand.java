@@ -35,6 +35,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--steps", description = "Training steps (default: the model dir's, else the preset's).") Long steps;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
     @Option(names = "--split", description = "Train on the manifest rows whose 'split' column is this (default: 'train' when the manifest has a 'split' column, else all rows).") String split;
+    @Option(names = "--objective", description = "SSL objective of a new model dir's descriptor and condition UNets: vicreg (the paper's) or infonce (default: the model dir's, else vicreg).") String objective;
     @Option(names = "--density", description = "Density stage: gaussian or flow (default: the model dir's, else gaussian).") String densityKind;
     @Option(names = "--condition", description = "Density stage: none, sincos, or learned (the condition stage's model; train --stage condition first) (default: the model dir's, else none).") String densityCondition;
 
@@ -57,12 +58,20 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             if (preset != null && !preset.equals(cfg.descriptor.preset))
                 throw new IllegalArgumentException(out + " was created with preset '" + cfg.descriptor.preset
                         + "', not '" + preset + "'; use another --out");
+            if (objective != null && !objective.equals(cfg.descriptor.objective()))
+                throw new IllegalArgumentException(out + " was created with objective '" + cfg.descriptor.objective()
+                        + "', not '" + objective + "'; use another --out");
         } else {
             cfg = new ModelDir.Config();
             cfg.preprocess = PreprocessConfig.defaults();
             cfg.descriptor = DescriptorConfig.preset(preset != null ? preset : "cpu-small");
         }
         if (cfg.condition == null) cfg.condition = ConditionConfig.preset(cfg.descriptor.preset);   // dirs made before the condition stage
+        if (objective != null && !dir.hasConfig()) {
+            DescriptorConfig.checkObjective(objective, "--objective");
+            cfg.descriptor.objective = objective.equals(DescriptorConfig.VICREG) ? null : objective;
+            cfg.condition.objective = cfg.descriptor.objective;
+        }
         if (seed != null) cfg.seed = seed;
         boolean descriptorStage = !stage.equals("condition"), conditionStage = !stage.equals("descriptor");
         if (steps != null && descriptorStage) cfg.descriptor.steps = steps;

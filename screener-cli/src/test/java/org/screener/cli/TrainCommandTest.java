@@ -55,6 +55,12 @@ class TrainCommandTest {
         assertEquals(0, rc, err.toString());
         ModelDir dir = new ModelDir(out);
         ModelDir.Config cfg = dir.readConfig();
+        assertEquals("vicreg", cfg.descriptor.objective());
+        // the model dir keeps its objective: another one is refused, naming both
+        StringWriter errObj = new StringWriter();
+        assertEquals(2, run(errObj, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(),
+                "--objective", "infonce", "--steps", "2"), errObj.toString());
+        assertTrue(errObj.toString().contains("objective 'vicreg', not 'infonce'"), errObj.toString());
         assertEquals(4, cfg.seed);
         assertEquals(2, cfg.descriptor.steps);
         assertEquals("cpu-small", cfg.descriptor.preset);
@@ -110,9 +116,12 @@ class TrainCommandTest {
         Path out = tmp.resolve("model");
         StringWriter err = new StringWriter();
         assertEquals(0, run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(), "--stage", "condition",
-                "--seed", "3", "--steps", "2"), err.toString());
+                "--seed", "3", "--steps", "2", "--objective", "infonce"), err.toString());
         ModelDir dir = new ModelDir(out);
         ModelDir.Config cfg = dir.readConfig();
+        assertEquals("infonce", cfg.condition.objective);
+        assertEquals("infonce", cfg.descriptor.objective, "both UNets of a model dir share the objective");
+        assertFalse(Files.readAllLines(dir.conditionLosses()).get(0).contains("invariance"), "InfoNCE has no VICReg terms to log");
         assertEquals(2, cfg.condition.steps);
         assertEquals("cpu-small", cfg.condition.preset);
         assertEquals(ConditionConfig.cpuSmall().unet, Checkpoint.loadUNet(dir.condition()).config);
@@ -140,6 +149,7 @@ class TrainCommandTest {
                 {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "nonsense"},
                 {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--preset", "huge"},
                 {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--steps", "1"},
+                {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--objective", "simclr"},
                 {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString()}}) {   // no volumes
             StringWriter err = new StringWriter();
             assertEquals(2, run(err, args), String.join(" ", args) + ": " + err);

@@ -31,18 +31,30 @@ public final class DensityTraining implements StepFunction {
     private final DensityModel density;
     private final VolumeSource source;
     private final DensityConfig cfg;
-    /** Builds the cache on the first step, so a finished run that is only resumed never computes it. */
+    /** Asked at the first step, so a finished run that is only resumed never computes a cache; null: crops. */
     private final CacheSource cacheSource;
+    private boolean asked;
     private FeatureCache cache;
 
-    /** Where the cached path's features come from. */
+    /** Where the cached path's features come from; returning null means training on crops after all. */
     @FunctionalInterface
     public interface CacheSource {
         FeatureCache get() throws java.io.IOException;
     }
 
+    /** Training on crops of the volumes through the frozen UNets (the paper's way). */
     public DensityTraining(Backend be, UNet3d descriptor, ConditionSource condition, DensityModel density,
                            VolumeSource source, DensityConfig cfg) {
+        this(be, descriptor, condition, density, source, cfg, null);
+    }
+
+    /**
+     * With {@code cache} non-null, the first step asks it for the pooled maps ({@link FeatureCache}) and, if it gives
+     * them, every step trains on crops of {@link DensityConfig#cachedCropDHW()} pooled positions (clipped to the
+     * smallest cached volume) at a uniform random place in a random volume; else on crops through the UNets.
+     */
+    public DensityTraining(Backend be, UNet3d descriptor, ConditionSource condition, DensityModel density,
+                           VolumeSource source, DensityConfig cfg, CacheSource cache) {
         if (source.size() == 0) throw new IllegalArgumentException("DensityTraining: no training volumes");
         this.be = be;
         this.descriptor = descriptor;
@@ -50,28 +62,21 @@ public final class DensityTraining implements StepFunction {
         this.density = density;
         this.source = source;
         this.cfg = cfg.validate();
-        this.cacheSource = null;
+        this.cacheSource = cache;
         descriptor.eval();   // frozen: run under no-grad only, its parameters are not in the optimizer
     }
 
-    /**
-     * Training on pooled maps computed once ({@link FeatureCache}): each crop is a block of
-     * {@link DensityConfig#cachedCropDHW()} pooled positions (clipped to the smallest cached volume) at a uniform random place in a random volume.
-     */
+    /** Training on pooled maps already computed. */
     public DensityTraining(Backend be, FeatureCache cache, ConditionSource condition, DensityModel density, DensityConfig cfg) {
-        this(be, () -> cache, condition, density, cfg);
-        this.cache = checked(cache);
-    }
-
-    /** As {@link #DensityTraining(Backend, FeatureCache, ConditionSource, DensityModel, DensityConfig)}, the cache built at the first step. */
-    public DensityTraining(Backend be, CacheSource cache, ConditionSource condition, DensityModel density, DensityConfig cfg) {
         this.be = be;
         this.descriptor = null;
         this.condition = condition;
         this.density = density;
         this.source = null;
         this.cfg = cfg.validate();
-        this.cacheSource = cache;
+        this.cacheSource = null;
+        this.cache = checked(cache);
+        this.asked = true;
     }
 
     private FeatureCache checked(FeatureCache cache) {
@@ -109,8 +114,12 @@ public final class DensityTraining implements StepFunction {
     }
 
     @Override public Map<String, Double> step(long step, Random rnd) throws Exception {
-        if (cacheSource != null && cache == null) cache = checked(cacheSource.get());
-        Tensor[] yc = cacheSource != null ? cachedInputs(rnd) : croppedInputs(rnd);
+        if (!asked) {
+            FeatureCache c = cacheSource != null ? cacheSource.get() : null;
+            cache = c == null ? null : checked(c);
+            asked = true;
+        }
+        Tensor[] yc = cache != null ? cachedInputs(rnd) : croppedInputs(rnd);
         Tensor y = yc[0], c = yc[1];
         if (cfg.noiseStd > 0) {
             y = y.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, y.shape()));

@@ -94,7 +94,7 @@ public final class DescriptorConfig {
     /** The SSL objective, "vicreg" when unset. */
     public String objective() { return objective == null ? VICREG : objective; }
 
-    static void checkObjective(String objective, String who) {
+    public static void checkObjective(String objective, String who) {
         if (objective != null && !VICREG.equals(objective) && !INFONCE.equals(objective))
             throw new IllegalArgumentException(who + ": objective '" + objective + "' must be vicreg or infonce");
     }

@@ -31,6 +31,9 @@ public final class FeatureCache {
     /** Pooled maps of one volume: channel-major (C, D', H', W'). */
     private record Entry(int[] dims, float[] descriptor, Map<String, float[]> conditions) {}
 
+    /** Window overlap of the feature pass, as predict's default. */
+    static final double OVERLAP = 0.5;
+
     private final List<Entry> entries;
     private final int channels;
     private final Map<String, Integer> conditionChannels;
@@ -51,6 +54,19 @@ public final class FeatureCache {
             n += (long) d[0] * d[1] * d[2];
         }
         return 4L * channels * n;
+    }
+
+    /** Sliding windows (overlap 0.5) that {@link #build} runs over {@code source}: what the cache costs in UNet passes. */
+    public static long windows(VolumeSource source, int[] windowDHW) throws IOException {
+        long n = 0;
+        for (int i = 0; i < source.size(); i++) {
+            Volume v = source.volume(i);
+            int[] dhw = {v.nz, v.ny, v.nx};
+            long w = 1;
+            for (int a = 0; a < 3; a++) w *= SlidingWindow.starts(Math.max(dhw[a], windowDHW[a]), windowDHW[a], OVERLAP).length;
+            n += w;
+        }
+        return n;
     }
 
     static int[] pooledDims(Volume v, int[] poolDHW) {
@@ -94,7 +110,7 @@ public final class FeatureCache {
                     return parts.length == 1 ? parts[0] : Shapes.concat(1, parts);
                 }
             };
-            SlidingWindow.Options o = new SlidingWindow.Options().patch(windowDHW[0], windowDHW[1], windowDHW[2]).overlap(0.5).backend(be);
+            SlidingWindow.Options o = new SlidingWindow.Options().patch(windowDHW[0], windowDHW[1], windowDHW[2]).overlap(OVERLAP).backend(be);
             float[] full = SlidingWindow.run(v.floats(), dhw, fn, o).data();
             int[] pd = pooledDims(v, poolDHW);
             float[] desc = pool(full, 0, d, dhw, poolDHW, pd);

@@ -114,10 +114,39 @@ class FeatureCacheTest {
         Map<String, Double> b = new DensityTraining(be, fc, cond, m2, d).step(0, new Random(9));
         assertEquals(a.get("loss"), b.get("loss"), 1e-4 * Math.abs(a.get("loss")));
 
+        // a lazy source is asked once, at the first step; declining (null) means training on crops, as without it
+        int[] asked = {0};
+        DensityModel m3 = DensityTraining.newModel(be, d, 4, cond.channels(), new Random(5));
+        DensityTraining lazy = new DensityTraining(be, unet, cond, m3, src, d, () -> { asked[0]++; return null; });
+        assertEquals(0, asked[0]);
+        Map<String, Double> c = lazy.step(0, new Random(9));
+        lazy.step(1, new Random(10));
+        assertEquals(1, asked[0]);
+        assertEquals(a.get("loss"), c.get("loss"), 1e-6 * Math.abs(a.get("loss")));
+
         // a density whose condition is not in the cache is refused, naming it
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DensityTraining(be, fc, new SinCosPosition(2), m2, d));
         assertTrue(e.getMessage().contains("sincos"), e.getMessage());
+    }
+
+    /** The window count the stage weighs against its crops is the number of windows the feature pass runs. */
+    @Test void windowCountIsWhatTheSlidingWindowRuns() throws Exception {
+        int[][] sizes = {{8, 12, 16}, {20, 13, 40}, {5, 30, 17}};
+        int[] win = {8, 12, 16};
+        List<Volume> vols = new java.util.ArrayList<>();
+        long total = 0;
+        for (int[] s : sizes) {
+            vols.add(Volume.ofFloats(s[2], s[1], s[0], new float[s[0] * s[1] * s[2]], new double[]{1, 1, 1},
+                    Volume.diagonalAffine(new double[]{1, 1, 1}, new double[3])));
+            int[] n = {0};
+            org.screener.nn.infer.SlidingWindow.run(new float[s[0] * s[1] * s[2]], s, (p, off) -> p,
+                    new org.screener.nn.infer.SlidingWindow.Options().patch(win[0], win[1], win[2]).overlap(FeatureCache.OVERLAP)
+                            .progress((done, all) -> n[0] = all));
+            total += n[0];
+        }
+        assertEquals(total, FeatureCache.windows(VolumeSource.of(vols, List.of("a", "b", "c")), win));
+        assertTrue(total > 3);
     }
 
     @Test void configsWithoutTheFieldDoNotCache() {

@@ -25,7 +25,7 @@ import java.util.Map;
  * scan. Density training then draws crops of these pooled maps instead of running both frozen UNets on every
  * batch: the UNets cost 5–20× the density step on the cpu-small preset. Pooled maps are small (1/18 of the
  * voxels for stride 3 × 3 × 2), but the cache holds every training volume, so it suits cohorts that fit in the
- * heap; {@link #bytesNeeded} says how much before anything is computed.
+ * heap; {@link #build} checks the size against the free heap before anything is computed.
  */
 public final class FeatureCache {
     /** Pooled maps of one volume: channel-major (C, D', H', W'). */
@@ -46,22 +46,20 @@ public final class FeatureCache {
         this.poolDHW = poolDHW.clone();
     }
 
-    /** Bytes of the pooled maps of {@code source} with {@code channels} channels in all (descriptor plus conditions). */
-    public static long bytesNeeded(VolumeSource source, int channels, int[] poolDHW) throws IOException {
-        long n = 0;
+    /** (D, H, W) of every volume of {@code source}. */
+    private static List<int[]> sizes(VolumeSource source) throws IOException {
+        List<int[]> out = new ArrayList<>();
         for (int i = 0; i < source.size(); i++) {
-            int[] d = pooledDims(source.volume(i), poolDHW);
-            n += (long) d[0] * d[1] * d[2];
+            Volume v = source.volume(i);
+            out.add(new int[]{v.nz, v.ny, v.nx});
         }
-        return 4L * channels * n;
+        return out;
     }
 
     /** Sliding windows (overlap 0.5) that {@link #build} runs over {@code source}: what the cache costs in UNet passes. */
     public static long windows(VolumeSource source, int[] windowDHW) throws IOException {
         long n = 0;
-        for (int i = 0; i < source.size(); i++) {
-            Volume v = source.volume(i);
-            int[] dhw = {v.nz, v.ny, v.nx};
+        for (int[] dhw : sizes(source)) {
             long w = 1;
             for (int a = 0; a < 3; a++) w *= SlidingWindow.starts(Math.max(dhw[a], windowDHW[a]), windowDHW[a], OVERLAP).length;
             n += w;
@@ -69,8 +67,14 @@ public final class FeatureCache {
         return n;
     }
 
-    static int[] pooledDims(Volume v, int[] poolDHW) {
-        return new int[]{Math.max(1, v.nz / poolDHW[0]), Math.max(1, v.ny / poolDHW[1]), Math.max(1, v.nx / poolDHW[2])};
+    /** Pooling kernel = stride per axis: the stride, or the whole axis where it is shorter. */
+    private static int[] kernel(int[] dhw, int[] poolDHW) {
+        return new int[]{Math.min(poolDHW[0], dhw[0]), Math.min(poolDHW[1], dhw[1]), Math.min(poolDHW[2], dhw[2])};
+    }
+
+    private static int[] pooledDims(int[] dhw, int[] poolDHW) {
+        int[] k = kernel(dhw, poolDHW);
+        return new int[]{dhw[0] / k[0], dhw[1] / k[1], dhw[2] / k[2]};
     }
 
     /**
@@ -88,7 +92,13 @@ public final class FeatureCache {
             if (c.channels() > 0 && cch.putIfAbsent(c.name(), c.channels()) == null) used.add(c);
         int d = descriptor.config.outChannels;
         int total = d + cch.values().stream().mapToInt(Integer::intValue).sum();
-        long bytes = bytesNeeded(source, total, poolDHW);
+        List<int[]> sizes = sizes(source);
+        long positions = 0;
+        for (int[] dhw : sizes) {
+            int[] pd = pooledDims(dhw, poolDHW);
+            positions += (long) pd[0] * pd[1] * pd[2];
+        }
+        long bytes = 4L * total * positions;
         long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
         if (bytes > free / 2)
             throw new IllegalStateException(String.format(Locale.ROOT, "FeatureCache: the pooled features of %d training volumes"
@@ -99,7 +109,7 @@ public final class FeatureCache {
         long t0 = System.nanoTime();
         for (int i = 0; i < source.size(); i++) {
             Volume v = source.volume(i);
-            int[] dhw = {v.nz, v.ny, v.nx};
+            int[] dhw = sizes.get(i);
             PatchFunction fn = (patches, offsets) -> {
                 try (Autograd.Scope g = Autograd.noGrad()) {
                     int[][] dims = new int[offsets.length][];
@@ -112,15 +122,14 @@ public final class FeatureCache {
             };
             SlidingWindow.Options o = new SlidingWindow.Options().patch(windowDHW[0], windowDHW[1], windowDHW[2]).overlap(OVERLAP).backend(be);
             float[] full = SlidingWindow.run(v.floats(), dhw, fn, o).data();
-            int[] pd = pooledDims(v, poolDHW);
-            float[] desc = pool(full, 0, d, dhw, poolDHW, pd);
+            float[] desc = pool(be, full, 0, d, dhw, poolDHW);
             Map<String, float[]> cond = new LinkedHashMap<>();
             int ch = d;
             for (ConditionSource c : used) {
-                cond.put(c.name(), pool(full, ch, c.channels(), dhw, poolDHW, pd));
+                cond.put(c.name(), pool(be, full, ch, c.channels(), dhw, poolDHW));
                 ch += c.channels();
             }
-            entries.add(new Entry(pd, desc, cond));
+            entries.add(new Entry(pooledDims(dhw, poolDHW), desc, cond));
             if (progress != null) {
                 double el = (System.nanoTime() - t0) / 1e9;
                 progress.printf(Locale.ROOT, "features: %d/%d training volumes, %.0f s, ETA %.0f s%n", i + 1, source.size(), el,
@@ -131,30 +140,13 @@ public final class FeatureCache {
     }
 
     /**
-     * Average pooling with kernel = stride of channels [c0, c0 + n) of a (C, D, H, W) map; the remainder at the far
-     * end of an axis is dropped, as in {@link DensityTraining#pool}; an axis shorter than its stride averages all of it.
+     * Average pooling with kernel = stride of channels [c0, c0 + n) of a (C, D, H, W) map, by {@link DensityTraining#pool};
+     * the remainder at the far end of an axis is dropped; an axis shorter than its stride averages all of it.
      */
-    static float[] pool(float[] x, int c0, int n, int[] dhw, int[] s, int[] pd) {
-        int D = dhw[0], H = dhw[1], W = dhw[2];
-        int[] k = {Math.min(s[0], D), Math.min(s[1], H), Math.min(s[2], W)};
-        int pv = pd[0] * pd[1] * pd[2];
-        float[] out = new float[n * pv];
-        double inv = 1.0 / (k[0] * k[1] * k[2]);
-        for (int c = 0; c < n; c++) {
-            int base = (c0 + c) * D * H * W;
-            for (int z = 0; z < pd[0]; z++)
-                for (int y = 0; y < pd[1]; y++)
-                    for (int xx = 0; xx < pd[2]; xx++) {
-                        double sum = 0;
-                        for (int a = 0; a < k[0]; a++)
-                            for (int b = 0; b < k[1]; b++) {
-                                int row = base + ((z * k[0] + a) * H + y * k[1] + b) * W + xx * k[2];
-                                for (int e = 0; e < k[2]; e++) sum += x[row + e];
-                            }
-                        out[c * pv + (z * pd[1] + y) * pd[2] + xx] = (float) (sum * inv);
-                    }
-        }
-        return out;
+    static float[] pool(Backend be, float[] x, int c0, int n, int[] dhw, int[] s) {
+        int vox = dhw[0] * dhw[1] * dhw[2];
+        float[] part = Arrays.copyOfRange(x, c0 * vox, (c0 + n) * vox);
+        return DensityTraining.pool(Tensor.of(be, part, 1, n, dhw[0], dhw[1], dhw[2]), kernel(dhw, s)).toArray();
     }
 
     public int size() { return entries.size(); }

@@ -35,9 +35,8 @@ class FeatureCacheTest {
             int[] d = dims[t], s = strides[t];
             int c = 3, n = d[0] * d[1] * d[2];
             float[] x = random(r, c * n);
-            int[] pd = {d[0] / s[0], d[1] / s[1], d[2] / s[2]};
             // channels 1..2 of the map against the op on those channels alone
-            float[] got = FeatureCache.pool(x, 1, 2, d, s, pd);
+            float[] got = FeatureCache.pool(be, x, 1, 2, d, s);
             float[] sub = java.util.Arrays.copyOfRange(x, n, 3 * n);
             float[] want = DensityTraining.pool(Tensor.of(be, sub, 1, 2, d[0], d[1], d[2]), s).toArray();
             assertEquals(want.length, got.length, "case " + t);

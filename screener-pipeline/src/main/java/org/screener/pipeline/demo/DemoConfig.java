@@ -1,5 +1,7 @@
 package org.screener.pipeline.demo;
 
+import org.screener.pipeline.DescriptorConfig;
+
 import java.util.Arrays;
 
 /**
@@ -34,7 +36,7 @@ public final class DemoConfig {
      * 8-channel UNet its descriptors are less collapsed (covariance eigenvalues 1e-4..0.08 against VICReg's
      * 1e-4..0.25 with three dominant) and the Screener row scored 0.676 against VICReg's 0.645 (same cohort).
      */
-    public String objective = "infonce";
+    public String objective = DescriptorConfig.INFONCE;
     /** Width of the VICReg expander (or InfoNCE projector) of both UNets. */
     public int expanderWidth = 256;
     /** Colour augmentation of the SSL crops (the paper: on). */
@@ -58,8 +60,8 @@ public final class DemoConfig {
                     + ", condition " + conditionSteps + ", density " + densitySteps);
         if (!(densityLr > 0)) throw new IllegalArgumentException("demo: density learning rate must be > 0, got " + densityLr);
         if (!(densityNoise >= 0)) throw new IllegalArgumentException("demo: density noise must be >= 0, got " + densityNoise);
-        if (!"vicreg".equals(objective) && !"infonce".equals(objective))
-            throw new IllegalArgumentException("demo: objective '" + objective + "' must be vicreg or infonce");
+        if (objective == null) throw new IllegalArgumentException("demo: objective 'null' must be vicreg or infonce");
+        DescriptorConfig.checkObjective(objective, "demo");
         if (!(sslLr > 0)) throw new IllegalArgumentException("demo: learning rate must be > 0, got " + sslLr);
         if (poolStride == null || poolStride.length != 3 || Arrays.stream(poolStride).anyMatch(p -> p < 1))
             throw new IllegalArgumentException("demo: pooling " + Arrays.toString(poolStride) + " must be 3 integers >= 1");

@@ -4,6 +4,7 @@ import org.screener.core.cpu.Parallel;
 import org.screener.data.eval.Metrics;
 import org.screener.data.synth.Cohort;
 import org.screener.data.synth.LesionKind;
+import org.screener.pipeline.DescriptorConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ final class DemoReport {
                 cfg.trainLesionProb, cfg.testCases, cfg.lesions));
         b.append(String.format(Locale.ROOT, "- Preprocessing as in the paper (body crop, HU window [−1000, 300], 3D CLAHE) on a %s mm grid "
                 + "(the paper: 1.5 × 1.5 × 2.25 mm; coarser here so that the cpu-small 32³ crops see enough anatomy).%n", spacing(cfg.spacing)));
-        boolean infoNce = "infonce".equals(cfg.objective);
+        boolean infoNce = DescriptorConfig.INFONCE.equals(cfg.objective);
         b.append(String.format(Locale.ROOT, "- Preset cpu-small: descriptor UNet (%s, d = 8) %d steps, masking-invariant condition "
                         + "UNet (d = 8) %d steps (both: peak learning rate %.1e, %s width %d, colour augmentation %s), each density %d steps "
                         + "(peak learning rate %.1e); "

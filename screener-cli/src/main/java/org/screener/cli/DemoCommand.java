@@ -44,6 +44,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--density-noise", paramLabel = "SIGMA", description = "σ of the noise on the pooled descriptors and conditions in density training (default: 0.02; the paper: 0.1)") Double densityNoise;
     @Option(names = "--density-lr", paramLabel = "LR", description = "peak learning rate of the density models (default: 3e-3)") Double densityLr;
     @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 1,1,1; the paper: 3,3,2 on a grid twice as fine)") int[] pool;
+    @Option(names = "--descriptor-dim", paramLabel = "D", description = "descriptor dimension (default: 8; the paper: 32)") Integer descriptorDim;
+    @Option(names = "--unet-channels", paramLabel = "C1,C2,..", split = ",", description = "channels per level of both UNets (default: 8,16,32)") int[] unetChannels;
     @Option(names = "--expander", paramLabel = "W", description = "VICReg expander / InfoNCE projector width (default: 256)") Integer expander;
     @Option(names = "--no-color-augment", description = "no brightness/contrast/gamma/noise/blur augmentation of the SSL crops") boolean noColor;
     @Option(names = "--threads", description = "compute threads (default: all cores)") Integer threads;
@@ -68,6 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (objective != null) c.objective = objective;
         if (overlap != null) c.overlap = overlap;
         if (expander != null) c.expanderWidth = expander;
+        if (descriptorDim != null) c.descriptorDim = descriptorDim;
+        if (unetChannels != null) c.unetChannels = unetChannels;
         if (noColor) c.colorAugment = false;
         if (pool != null) c.poolStride = pool;
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);

@@ -37,6 +37,10 @@ public final class DemoConfig {
      * 1e-4..0.25 with three dominant) and the Screener row scored 0.676 against VICReg's 0.645 (same cohort).
      */
     public String objective = DescriptorConfig.INFONCE;
+    /** Descriptor dimension d (the UNet head's output channels; the paper: 32). */
+    public int descriptorDim = 8;
+    /** Channels per level of both UNets (the cpu-small preset: 8, 16, 32; one residual block per level). */
+    public int[] unetChannels = {8, 16, 32};
     /** Width of the VICReg expander (or InfoNCE projector) of both UNets. */
     public int expanderWidth = 256;
     /** Colour augmentation of the SSL crops (the paper: on). */
@@ -62,6 +66,9 @@ public final class DemoConfig {
         if (!(densityNoise >= 0)) throw new IllegalArgumentException("demo: density noise must be >= 0, got " + densityNoise);
         if (objective == null) throw new IllegalArgumentException("demo: objective 'null' must be vicreg or infonce");
         DescriptorConfig.checkObjective(objective, "demo");
+        if (descriptorDim < 1) throw new IllegalArgumentException("demo: descriptor dimension must be >= 1, got " + descriptorDim);
+        if (unetChannels == null || unetChannels.length < 1 || Arrays.stream(unetChannels).anyMatch(ch -> ch < 1))
+            throw new IllegalArgumentException("demo: UNet channels " + Arrays.toString(unetChannels) + " must be positive integers, one per level");
         if (!(sslLr > 0)) throw new IllegalArgumentException("demo: learning rate must be > 0, got " + sslLr);
         if (poolStride == null || poolStride.length != 3 || Arrays.stream(poolStride).anyMatch(p -> p < 1))
             throw new IllegalArgumentException("demo: pooling " + Arrays.toString(poolStride) + " must be 3 integers >= 1");

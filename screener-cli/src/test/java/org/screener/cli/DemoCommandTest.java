@@ -25,13 +25,17 @@ class DemoCommandTest {
         Path out = tmp.resolve("demo");
         StringWriter err = new StringWriter();
         int rc = run(err, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
-                "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3");
+                "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3",
+                "--descriptor-dim", "5", "--unet-channels", "4,6");
         assertEquals(0, rc, err.toString());
+        String config = Files.readString(out.resolve("model/config.json"));
+        assertTrue(config.replaceAll("\\s", "").contains("\"channels\":[4,6],\"blocks\":[1,1],\"outChannels\":5"), config);
         String report = Files.readString(out.resolve("report.md"));
         for (String row : new String[]{"Intensity baseline", "None + Gaussian", "Sin-cos pos. + Gaussian", "Masking-invariant + Gaussian",
                 "None + Norm. flow", "Sin-cos pos. + Norm. flow", "Masking-invariant + Norm. flow (Screener)"})
             assertTrue(report.contains("| " + row), "report row " + row);
         assertTrue(report.contains("**Met**") || report.contains("**Not met**"), report);
+        assertTrue(report.contains("95 % CI (scans)") && report.contains("d = 5"), report);
         assertTrue(Files.isRegularFile(out.resolve("figures/case_002.png")));
         for (String m : new String[]{"intensity", "none-gaussian", "sincos-gaussian", "learned-gaussian", "none-flow", "sincos-flow", "learned-flow"})
             assertTrue(Files.isRegularFile(out.resolve("maps").resolve(m).resolve("case_002.nii.gz")), m);
@@ -46,7 +50,8 @@ class DemoCommandTest {
         // rerun: everything is finished, nothing is retrained
         StringWriter err3 = new StringWriter();
         assertEquals(0, run(err3, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
-                "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3"), err3.toString());
+                "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3",
+                "--descriptor-dim", "5", "--unet-channels", "4,6"), err3.toString());
         assertFalse(err3.toString().contains("step 1/"), err3.toString());
     }
 
@@ -57,5 +62,11 @@ class DemoCommandTest {
         StringWriter err2 = new StringWriter();
         assertEquals(2, run(err2, "demo", "--out", tmp.resolve("d").toString(), "--spacing", "3,0,4"));
         assertTrue(err2.toString().contains("spacing"), err2.toString());
+        StringWriter err3 = new StringWriter();
+        assertEquals(2, run(err3, "demo", "--out", tmp.resolve("d").toString(), "--descriptor-dim", "0"));
+        assertTrue(err3.toString().contains("descriptor dimension"), err3.toString());
+        StringWriter err4 = new StringWriter();
+        assertEquals(2, run(err4, "demo", "--out", tmp.resolve("d").toString(), "--unet-channels", "8,0"));
+        assertTrue(err4.toString().contains("UNet channels"), err4.toString());
     }
 }

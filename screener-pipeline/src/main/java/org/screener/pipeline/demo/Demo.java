@@ -7,6 +7,7 @@ import org.screener.core.ops.Spatial;
 import org.screener.data.Volume;
 import org.screener.data.eval.Evaluation;
 import org.screener.data.eval.Metrics;
+import org.screener.data.eval.ScanBootstrap;
 import org.screener.data.eval.ScanScores;
 import org.screener.data.io.Nifti;
 import org.screener.data.io.Orientation;
@@ -24,6 +25,7 @@ import org.screener.nn.infer.PatchFunction;
 import org.screener.nn.infer.SlidingWindow;
 import org.screener.nn.io.Checkpoint;
 import org.screener.nn.unet.UNet3d;
+import org.screener.nn.unet.UNet3dConfig;
 import org.screener.pipeline.ConditionConfig;
 import org.screener.pipeline.ConditionSource;
 import org.screener.pipeline.ConditionStage;
@@ -140,6 +142,7 @@ public final class Demo {
         c.preprocess = PreprocessConfig.defaults();
         c.preprocess.targetSpacing = cfg.spacing.clone();
         c.descriptor = DescriptorConfig.cpuSmall();
+        c.descriptor.unet = unet(cfg.unetChannels, 1, cfg.descriptorDim);
         c.descriptor.steps = cfg.descriptorSteps;
         c.descriptor.lr = cfg.sslLr;
         c.descriptor.expanderWidth = cfg.expanderWidth;
@@ -148,6 +151,7 @@ public final class Demo {
         c.descriptor.minSpacing = scaled(cfg.spacing, 2.0 / 3);
         c.descriptor.maxSpacing = scaled(cfg.spacing, 4.0 / 3);
         c.condition = ConditionConfig.cpuSmall();
+        c.condition.unet = unet(cfg.unetChannels, c.condition.unet.inChannels, c.condition.unet.outChannels);
         c.condition.steps = cfg.conditionSteps;
         c.condition.lr = cfg.sslLr;
         c.condition.expanderWidth = cfg.expanderWidth;
@@ -157,6 +161,12 @@ public final class Demo {
         c.condition.maxSpacing = scaled(cfg.spacing, 8.0 / 3);
         c.data = out.resolve("cohort").resolve("train.csv").toAbsolutePath().toString();
         return c;
+    }
+
+    private static UNet3dConfig unet(int[] channels, int in, int out) {
+        int[] blocks = new int[channels.length];
+        java.util.Arrays.fill(blocks, 1);
+        return new UNet3dConfig(in, channels, blocks, out);
     }
 
     private static double[] scaled(double[] s, double f) {
@@ -225,6 +235,8 @@ public final class Demo {
         final Map<String, Map<LesionKind, Double>> byKind = new LinkedHashMap<>();
         final Map<LesionKind, Long> kindVoxels = new LinkedHashMap<>();
         final List<String> figures = new ArrayList<>();
+        /** boot[b][m]: method m's pooled voxel AUROC on scan resample b ({@link ScanBootstrap}, paired across methods). */
+        double[][] boot;
         long testVoxels, lesionVoxels, bodyVoxels;
         int testScans;
         double secondsPerScan;
@@ -257,6 +269,7 @@ public final class Demo {
         // per-kind AUROC: all lesion voxels, plus the same sampled normal voxels for every method
         List<List<float[]>> kindScores = new ArrayList<>();
         List<int[]> kindLabels = new ArrayList<>();
+        List<Double> normalWeights = new ArrayList<>();   // body normal voxels per sampled one, per scan
         for (int m = 0; m < nm; m++) kindScores.add(new ArrayList<>());
         Files.createDirectories(out.resolve("figures"));
         try {
@@ -290,6 +303,10 @@ public final class Demo {
                 int[] pickedLabels = new int[picked.length];
                 for (int q = 0; q < picked.length; q++) pickedLabels[q] = kindOf[picked[q]];
                 kindLabels.add(pickedLabels);
+                long bodyNormal = 0;
+                for (int v = 0; v < lab.length; v++) if (body[v] && !mask[v]) bodyNormal++;
+                long sampledNormal = Arrays.stream(pickedLabels).filter(l -> l == 0).count();
+                normalWeights.add(sampledNormal == 0 ? 1.0 : (double) bodyNormal / sampledNormal);
                 for (int v = 0; v < lab.length; v++) {
                     res.testVoxels++;
                     if (mask[v]) {
@@ -329,6 +346,7 @@ public final class Demo {
                 res.meanCaseDice.put(n, evals.get(m).meanCaseBestDice());
                 res.byKind.put(n, kindAurocs(kindScores.get(m), kindLabels));
             }
+            res.boot = bootstrap(kindScores, kindLabels, normalWeights, cfg.seed);
         } finally {
             for (Evaluation e : evals) e.close();
             try (var s = Files.list(tmp)) {
@@ -396,6 +414,28 @@ public final class Demo {
         System.arraycopy(neg, 0, out, w, kn);
         return out;
     }
+
+    /** Resamples of the held-out scans, scored on each scan's lesion voxels and its sample of normal body voxels. */
+    static double[][] bootstrap(List<List<float[]>> scores, List<int[]> labels, List<Double> normalWeights, long seed) {
+        List<ScanBootstrap.Table> tables = new ArrayList<>();
+        double[] w = normalWeights.stream().mapToDouble(Double::doubleValue).toArray();
+        for (List<float[]> method : scores) {
+            List<float[]> lesion = new ArrayList<>(), normal = new ArrayList<>();
+            for (int c = 0; c < method.size(); c++) {
+                float[] sc = method.get(c);
+                int[] lb = labels.get(c);
+                int np = (int) Arrays.stream(lb).filter(l -> l != 0).count();
+                float[] p = new float[np], n = new float[sc.length - np];
+                for (int q = 0, a = 0, b = 0; q < sc.length; q++) if (lb[q] != 0) p[a++] = sc[q]; else n[b++] = sc[q];
+                lesion.add(p);
+                normal.add(n);
+            }
+            tables.add(ScanBootstrap.table(lesion, normal, w));
+        }
+        return ScanBootstrap.replicates(tables, BOOTSTRAP_RESAMPLES, seed);
+    }
+
+    static final int BOOTSTRAP_RESAMPLES = 2000;
 
     private static Map<LesionKind, Double> kindAurocs(List<float[]> scores, List<int[]> labels) {
         Map<LesionKind, Double> out = new LinkedHashMap<>();

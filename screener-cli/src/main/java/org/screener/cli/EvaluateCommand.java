@@ -4,6 +4,7 @@ import org.screener.data.Volume;
 import org.screener.data.eval.ConnectedComponents;
 import org.screener.data.eval.Evaluation;
 import org.screener.data.eval.Metrics;
+import org.screener.data.eval.ScanBootstrap;
 import org.screener.data.io.Volumes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +59,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--connectivity", paramLabel = "6|18|26", description = "lesion regions for AUPRO (default ${DEFAULT-VALUE}, the 3D form of MVTec's 8-connectivity)")
     int connectivity = 26;
 
+    @Option(names = "--bootstrap", paramLabel = "B", description = "print a 95%% interval of the pooled AUROC from B resamples of the cases "
+            + "(with replacement; all lesion voxels up to 100,000 and 20,000 normal voxels kept per case; seed --seed); 0: off (default)")
+    int bootstrap = 0;
+
     @Option(names = "--tmp", paramLabel = "<dir>", description = "folder for temporary sorted-score files (default: system temp)")
     Path tmp;
 
@@ -72,6 +77,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--connectivity must be 6, 18 or 26, got " + connectivity);
         };
         if (!(fprLimit > 0 && fprLimit <= 1)) throw new IllegalArgumentException("--fpr-limit must be in (0, 1], got " + fprLimit);
+        if (bootstrap < 0) throw new IllegalArgumentException("--bootstrap must be >= 0, got " + bootstrap);
         Map<String, Path> mapFiles = niftis(maps, "--maps"), maskFiles = niftis(masks, "--masks");
         List<String> noMask = new ArrayList<>(), noMap = new ArrayList<>();
         for (String k : mapFiles.keySet()) if (!maskFiles.containsKey(k)) noMask.add(mapFiles.get(k).getFileName().toString());
@@ -83,8 +89,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Evaluation.CaseResult> rows = new ArrayList<>();
         Metrics pooled, pooledSampled;
         double meanDice;
+        double[] ci = null;
         int n = mapFiles.size(), i = 0;
         try (Evaluation ev = new Evaluation(fprLimit, conn, tmp, sampled ? Evaluation.Sampling.paper(seed) : null)) {
+            if (bootstrap > 0) ev.keepBootstrapSample(100_000, 20_000, seed);
             for (Map.Entry<String, Path> e : mapFiles.entrySet()) {
                 long t0 = System.nanoTime();
                 Path mapFile = e.getValue(), maskFile = maskFiles.get(e.getKey());
@@ -111,6 +119,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             pooled = ev.pooled();
             pooledSampled = ev.pooledSampled();
             meanDice = ev.meanCaseBestDice();
+            if (bootstrap > 0) {
+                double[][] rep = ScanBootstrap.replicates(List.of(ev.bootstrapTable()), bootstrap, seed);
+                double[] a = new double[rep.length];
+                for (int r = 0; r < a.length; r++) a[r] = rep[r][0];
+                ci = ScanBootstrap.interval(a, 0.95);
+            }
         }
 
         List<String> header = new ArrayList<>(List.of("case", "voxels", "lesion_voxels", "regions", "auroc", pct("auroc_fpr"), pct("aupro_fpr"), "best_dice", "dice_threshold"));
@@ -119,6 +133,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         o.println("POOLED: over all voxels of all cases (one threshold sweep); MEAN: mean of the per-case values over cases"
                 + " where they are defined; best_dice of MEAN: each case at its own best threshold. n/a: no lesion (or no normal) voxels.");
         if (sampled) o.println("*_sampled: up to 1000 lesion + 1000 normal voxels per case (seed " + seed + "), POOLED = the paper's AUROC protocol.");
+        if (ci != null)
+            o.printf(Locale.ROOT, "POOLED auroc 95%% interval over cases (%d bootstrap resamples, seed %d): %.4f .. %.4f%n", bootstrap, seed, ci[0], ci[1]);
         o.flush();
         if (out != null) {
             try (Writer w = Files.newBufferedWriter(out)) {

@@ -78,6 +78,15 @@ class EvaluateCommandTest {
         assertTrue(lines.get(4).startsWith("MEAN,"));
         assertTrue(r[1].contains("POOLED") && r[1].contains("case_001"), r[1]);
 
+        // --bootstrap: an interval over case resamples, around the pooled AUROC (every voxel is kept at this size)
+        r = InfoCommandTest.run("evaluate", "--maps", maps.toString(), "--masks", masks.toString(), "--bootstrap", "400");
+        assertEquals("0", r[0], r[2]);
+        java.util.regex.Matcher ci = java.util.regex.Pattern.compile("95% interval over cases \\(400 bootstrap resamples, seed 0\\): ([0-9.]+) \\.\\. ([0-9.]+)").matcher(r[1]);
+        assertTrue(ci.find(), r[1]);
+        double lo = Double.parseDouble(ci.group(1)), hi = Double.parseDouble(ci.group(2));
+        assertTrue(lo <= pooled.auroc() && pooled.auroc() <= hi && lo < hi, lo + " " + pooled.auroc() + " " + hi);
+        assertEquals("2", InfoCommandTest.run("evaluate", "--maps", maps.toString(), "--masks", masks.toString(), "--bootstrap", "-1")[0]);
+
         // --label 1 selects another structure: the lesion count changes
         for (int c = 0; c < 2; c++) { k[c][0] = 1; writeCase("case_00" + (c + 1), m[c], k[c], maps, masks); }
         r = InfoCommandTest.run("evaluate", "--maps", maps.toString(), "--masks", masks.toString(), "--label", "1", "--out", csv.toString());

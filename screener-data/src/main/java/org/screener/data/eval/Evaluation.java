@@ -53,6 +53,8 @@ public final class Evaluation implements AutoCloseable {
     private float[] sScores = new float[0];
     private boolean[] sLabels = new boolean[0];
     private int sCount;
+    /** Per-scan sample for {@link #bootstrapTable}; null when not asked for. */
+    private BootstrapSample boot;
 
     private record Spill(Path file, long records) {}
 
@@ -72,6 +74,46 @@ public final class Evaluation implements AutoCloseable {
 
     public List<CaseResult> cases() { return List.copyOf(cases); }
 
+    private static final class BootstrapSample {
+        final int maxLesion, maxNormal;
+        final long seed;
+        final List<float[]> lesion = new ArrayList<>(), normal = new ArrayList<>();
+        final List<Double> lesionWeight = new ArrayList<>(), normalWeight = new ArrayList<>();
+        BootstrapSample(int maxLesion, int maxNormal, long seed) { this.maxLesion = maxLesion; this.maxNormal = maxNormal; this.seed = seed; }
+    }
+
+    /**
+     * Keeps, from every scan added after this call, up to {@code maxLesion} lesion and {@code maxNormal} normal
+     * voxels (uniform without replacement, seeded by {@code seed} and the case name) for {@link #bootstrapTable}:
+     * about 4 bytes per kept voxel. Call before the first {@link #add}.
+     */
+    public Evaluation keepBootstrapSample(int maxLesion, int maxNormal, long seed) {
+        if (maxLesion < 1 || maxNormal < 1)
+            throw new IllegalArgumentException("Evaluation: bootstrap sample sizes must be >= 1, got " + maxLesion + ", " + maxNormal);
+        if (!cases.isEmpty()) throw new IllegalStateException("Evaluation: ask for the bootstrap sample before adding scans");
+        boot = new BootstrapSample(maxLesion, maxNormal, seed);
+        return this;
+    }
+
+    /**
+     * The scans' pairwise lesion-vs-normal counts for {@link ScanBootstrap#replicates}: a sample pools like the
+     * full scan (each kept voxel weighted by voxels / kept), so the table's observed AUROC is close to
+     * {@link #pooled()}'s (equal when nothing was left out). Scans without normal voxels are left out.
+     */
+    public ScanBootstrap.Table bootstrapTable() {
+        if (boot == null) throw new IllegalStateException("Evaluation: no bootstrap sample kept; call keepBootstrapSample first");
+        List<float[]> les = new ArrayList<>(), nor = new ArrayList<>();
+        List<Double> lw = new ArrayList<>(), nw = new ArrayList<>();
+        for (int i = 0; i < boot.lesion.size(); i++) {
+            if (boot.normal.get(i).length == 0) continue;
+            les.add(boot.lesion.get(i)); nor.add(boot.normal.get(i));
+            lw.add(boot.lesionWeight.get(i)); nw.add(boot.normalWeight.get(i));
+        }
+        if (les.isEmpty()) throw new IllegalStateException("Evaluation: no scan with normal voxels to bootstrap");
+        return ScanBootstrap.table(les, lw.stream().mapToDouble(Double::doubleValue).toArray(),
+                nor, nw.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
     /** Adds one scan. With {@code reuseScores} the score array is overwritten. */
     public CaseResult add(String name, float[] scores, boolean[] mask, int nx, int ny, int nz, boolean reuseScores) throws IOException {
         return add(name, scores, mask, null, nx, ny, nz, reuseScores);
@@ -88,6 +130,7 @@ public final class Evaluation implements AutoCloseable {
         if (roi != null && roi.length != mask.length)
             throw new IllegalArgumentException("Evaluation: case " + name + ": region of interest has " + roi.length + " voxels, mask has " + mask.length);
         Metrics sampled = sampling == null ? null : sample(name, scores, mask, roi);
+        if (boot != null) keepForBootstrap(name, scores, mask, roi);
         ScanScores s = ScanScores.of(scores, mask, roi, nx, ny, nz, conn, reuseScores);
         Metrics m = s.metrics(fprLimit);
         Path f = tmpDir == null ? Files.createTempFile("screener-eval-", ".runs") : Files.createTempFile(tmpDir, "screener-eval-", ".runs");
@@ -142,18 +185,13 @@ public final class Evaluation implements AutoCloseable {
     }
 
     private Metrics sample(String name, float[] scores, boolean[] mask, boolean[] roi) {
-        Random rnd = new Random(sampling.seed() * 0x9E3779B97F4A7C15L + name.hashCode());
-        float[] ps = new float[sampling.maxPositives()], ns = new float[sampling.maxNegatives()];
-        long seenP = 0, seenN = 0;
-        for (int i = 0; i < scores.length; i++) {
-            if (mask[i]) seenP = reservoir(ps, seenP, scores[i], rnd);
-            else if (roi == null || roi[i]) seenN = reservoir(ns, seenN, scores[i], rnd);
-        }
-        int kp = (int) Math.min(seenP, ps.length), kn = (int) Math.min(seenN, ns.length);
+        Draw d = draw(scores, mask, roi, sampling.maxPositives(), sampling.maxNegatives(),
+                new Random(sampling.seed() * 0x9E3779B97F4A7C15L + name.hashCode()));
+        int kp = d.lesion.length, kn = d.normal.length;
         float[] v = new float[kp + kn];
         boolean[] l = new boolean[kp + kn];
-        System.arraycopy(ps, 0, v, 0, kp);
-        System.arraycopy(ns, 0, v, kp, kn);
+        System.arraycopy(d.lesion, 0, v, 0, kp);
+        System.arraycopy(d.normal, 0, v, kp, kn);
         Arrays.fill(l, 0, kp, true);
         if (sCount + v.length > sScores.length) {
             int cap = Math.max(sCount + v.length, 2 * sScores.length);
@@ -163,6 +201,27 @@ public final class Evaluation implements AutoCloseable {
         System.arraycopy(l, 0, sLabels, sCount, v.length);
         sCount += v.length;
         return ScanScores.of(v, l).metrics(fprLimit);
+    }
+
+    private void keepForBootstrap(String name, float[] scores, boolean[] mask, boolean[] roi) {
+        Draw d = draw(scores, mask, roi, boot.maxLesion, boot.maxNormal, new Random(boot.seed * 0x9E3779B97F4A7C15L + 31L * name.hashCode() + 17));
+        boot.lesion.add(d.lesion);
+        boot.normal.add(d.normal);
+        boot.lesionWeight.add(d.lesion.length == 0 ? 1.0 : (double) d.seenLesion / d.lesion.length);
+        boot.normalWeight.add(d.normal.length == 0 ? 1.0 : (double) d.seenNormal / d.normal.length);
+    }
+
+    /** A uniform sample without replacement of a scan's lesion voxels and of its normal voxels inside roi. */
+    private record Draw(float[] lesion, float[] normal, long seenLesion, long seenNormal) {}
+
+    private static Draw draw(float[] scores, boolean[] mask, boolean[] roi, int maxLesion, int maxNormal, Random rnd) {
+        float[] ps = new float[maxLesion], ns = new float[maxNormal];
+        long seenP = 0, seenN = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (mask[i]) seenP = reservoir(ps, seenP, scores[i], rnd);
+            else if (roi == null || roi[i]) seenN = reservoir(ns, seenN, scores[i], rnd);
+        }
+        return new Draw(Arrays.copyOf(ps, (int) Math.min(seenP, maxLesion)), Arrays.copyOf(ns, (int) Math.min(seenN, maxNormal)), seenP, seenN);
     }
 
     /** Algorithm R: after the call, res holds a uniform sample without replacement of the first seen+1 items. */

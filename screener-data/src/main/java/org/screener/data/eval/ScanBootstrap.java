@@ -46,26 +46,27 @@ public final class ScanBootstrap {
     }
 
     /**
-     * @param lesion     per scan, the scores of its lesion voxels (may be empty)
-     * @param normal     per scan, the scores of its normal voxels, all or a random sample
-     * @param normalWeight per scan, how many normal voxels each given one stands for (1 when all are given;
-     *                   body voxels / sample size for a sample), so a sample pools like the full scan
+     * @param lesion       per scan, the scores of its lesion voxels (may be empty), all or a random sample
+     * @param lesionWeight per scan, how many lesion voxels each given one stands for (1 when all are given;
+     *                     lesion voxels / sample size for a sample)
+     * @param normal       per scan, the scores of its normal voxels, all or a random sample
+     * @param normalWeight as lesionWeight, for the normal voxels; so a sample pools like the full scan
      */
-    public static Table table(List<float[]> lesion, List<float[]> normal, double[] normalWeight) {
+    public static Table table(List<float[]> lesion, double[] lesionWeight, List<float[]> normal, double[] normalWeight) {
         int s = lesion.size();
-        if (normal.size() != s || normalWeight.length != s)
-            throw new IllegalArgumentException("ScanBootstrap: " + s + " lesion lists, " + normal.size() + " normal lists, "
-                    + normalWeight.length + " weights: need one of each per scan");
+        if (normal.size() != s || normalWeight.length != s || lesionWeight.length != s)
+            throw new IllegalArgumentException("ScanBootstrap: " + s + " lesion lists, " + lesionWeight.length + " lesion weights, "
+                    + normal.size() + " normal lists, " + normalWeight.length + " normal weights: need one of each per scan");
         float[][] sorted = new float[s][];
         double[] pos = new double[s], neg = new double[s];
         for (int j = 0; j < s; j++) {
-            if (!(normalWeight[j] > 0) || Double.isInfinite(normalWeight[j]))
-                throw new IllegalArgumentException("ScanBootstrap: scan " + j + " has normal-voxel weight " + normalWeight[j] + "; must be > 0");
+            checkWeight(lesionWeight[j], "lesion", j);
+            checkWeight(normalWeight[j], "normal", j);
             sorted[j] = normal.get(j).clone();
             checkScores(sorted[j], j);
             checkScores(lesion.get(j), j);
             Arrays.sort(sorted[j]);
-            pos[j] = lesion.get(j).length;
+            pos[j] = lesion.get(j).length * lesionWeight[j];
             neg[j] = sorted[j].length * normalWeight[j];
         }
         double[][] u = new double[s][s];
@@ -77,7 +78,7 @@ public final class ScanBootstrap {
                     int below = lowerBound(nj, x), notAbove = upperBound(nj, x);
                     c += below + 0.5 * (notAbove - below);   // a tie counts half, as in the Mann-Whitney U
                 }
-                u[i][j] = c * normalWeight[j];
+                u[i][j] = c * lesionWeight[i] * normalWeight[j];
             }
         return new Table(u, pos, neg);
     }
@@ -119,6 +120,11 @@ public final class ScanBootstrap {
         double x = q * (sorted.length - 1);
         int lo = (int) Math.floor(x), hi = Math.min(lo + 1, sorted.length - 1);
         return sorted[lo] + (x - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    private static void checkWeight(double w, String what, int scan) {
+        if (!(w > 0) || Double.isInfinite(w))
+            throw new IllegalArgumentException("ScanBootstrap: scan " + scan + " has " + what + "-voxel weight " + w + "; must be > 0");
     }
 
     private static void checkScores(float[] s, int scan) {

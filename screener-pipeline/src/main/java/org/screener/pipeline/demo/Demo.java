@@ -265,11 +265,11 @@ public final class Demo {
         int nm = res.names.size();
         Path tmp = Files.createDirectories(out.resolve("tmp"));
         List<Evaluation> evals = new ArrayList<>();
-        for (int m = 0; m < nm; m++) evals.add(Evaluation.paper(tmp, Evaluation.Sampling.paper(cfg.seed)));
+        for (int m = 0; m < nm; m++)
+            evals.add(Evaluation.paper(tmp, Evaluation.Sampling.paper(cfg.seed)).keepBootstrapSample(BOOTSTRAP_LESION, KIND_NEGATIVES, cfg.seed));
         // per-kind AUROC: all lesion voxels, plus the same sampled normal voxels for every method
         List<List<float[]>> kindScores = new ArrayList<>();
         List<int[]> kindLabels = new ArrayList<>();
-        List<Double> normalWeights = new ArrayList<>();   // body normal voxels per sampled one, per scan
         for (int m = 0; m < nm; m++) kindScores.add(new ArrayList<>());
         Files.createDirectories(out.resolve("figures"));
         try {
@@ -303,10 +303,6 @@ public final class Demo {
                 int[] pickedLabels = new int[picked.length];
                 for (int q = 0; q < picked.length; q++) pickedLabels[q] = kindOf[picked[q]];
                 kindLabels.add(pickedLabels);
-                long bodyNormal = 0;
-                for (int v = 0; v < lab.length; v++) if (body[v] && !mask[v]) bodyNormal++;
-                long sampledNormal = Arrays.stream(pickedLabels).filter(l -> l == 0).count();
-                normalWeights.add(sampledNormal == 0 ? 1.0 : (double) bodyNormal / sampledNormal);
                 for (int v = 0; v < lab.length; v++) {
                     res.testVoxels++;
                     if (mask[v]) {
@@ -346,7 +342,9 @@ public final class Demo {
                 res.meanCaseDice.put(n, evals.get(m).meanCaseBestDice());
                 res.byKind.put(n, kindAurocs(kindScores.get(m), kindLabels));
             }
-            res.boot = bootstrap(kindScores, kindLabels, normalWeights, cfg.seed);
+            List<ScanBootstrap.Table> tables = new ArrayList<>();
+            for (Evaluation e : evals) tables.add(e.bootstrapTable());
+            res.boot = ScanBootstrap.replicates(tables, BOOTSTRAP_RESAMPLES, cfg.seed);
         } finally {
             for (Evaluation e : evals) e.close();
             try (var s = Files.list(tmp)) {
@@ -415,27 +413,8 @@ public final class Demo {
         return out;
     }
 
-    /** Resamples of the held-out scans, scored on each scan's lesion voxels and its sample of normal body voxels. */
-    static double[][] bootstrap(List<List<float[]>> scores, List<int[]> labels, List<Double> normalWeights, long seed) {
-        List<ScanBootstrap.Table> tables = new ArrayList<>();
-        double[] w = normalWeights.stream().mapToDouble(Double::doubleValue).toArray();
-        for (List<float[]> method : scores) {
-            List<float[]> lesion = new ArrayList<>(), normal = new ArrayList<>();
-            for (int c = 0; c < method.size(); c++) {
-                float[] sc = method.get(c);
-                int[] lb = labels.get(c);
-                int np = (int) Arrays.stream(lb).filter(l -> l != 0).count();
-                float[] p = new float[np], n = new float[sc.length - np];
-                for (int q = 0, a = 0, b = 0; q < sc.length; q++) if (lb[q] != 0) p[a++] = sc[q]; else n[b++] = sc[q];
-                lesion.add(p);
-                normal.add(n);
-            }
-            tables.add(ScanBootstrap.table(lesion, normal, w));
-        }
-        return ScanBootstrap.replicates(tables, BOOTSTRAP_RESAMPLES, seed);
-    }
-
-    static final int BOOTSTRAP_RESAMPLES = 2000;
+    /** Scan resamples for the report's intervals, and lesion voxels kept per scan for them (all, in the demo's cohorts). */
+    static final int BOOTSTRAP_RESAMPLES = 2000, BOOTSTRAP_LESION = 100_000;
 
     private static Map<LesionKind, Double> kindAurocs(List<float[]> scores, List<int[]> labels) {
         Map<LesionKind, Double> out = new LinkedHashMap<>();

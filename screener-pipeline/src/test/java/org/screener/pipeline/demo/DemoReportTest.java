@@ -3,7 +3,6 @@ package org.screener.pipeline.demo;
 import org.junit.jupiter.api.Test;
 import org.screener.data.eval.Metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -62,20 +61,5 @@ class DemoReportTest {
         assertTrue(d.lo() > 0.19 && d.hi() < 0.21, d.text());
         double[] ci = DemoReport.interval(r, "learned-gaussian");
         assertTrue(ci[0] < 0.55 && ci[1] > 0.85, ci[0] + " " + ci[1]);   // a single row keeps the shared spread
-    }
-
-    @Test void bootstrapSplitsLesionAndNormalVoxelsPerScan() {
-        // two methods, three scans; method 1 ranks every lesion above every normal voxel, method 0 below
-        List<List<float[]>> scores = new ArrayList<>();
-        List<int[]> labels = List.of(new int[]{3, 0, 0}, new int[]{0, 0}, new int[]{1, 1, 0, 0});
-        scores.add(List.of(new float[]{0, 5, 6}, new float[]{5, 7}, new float[]{1, 2, 8, 9}));
-        scores.add(List.of(new float[]{9, 1, 2}, new float[]{1, 2}, new float[]{8, 7, 0, 1}));
-        double[][] boot = Demo.bootstrap(scores, labels, List.of(1.0, 2.0, 3.0), 5);
-        assertEquals(Demo.BOOTSTRAP_RESAMPLES, boot.length);
-        for (double[] b : boot) {
-            if (Double.isNaN(b[0])) continue;   // a resample of scan 1 only has no lesion
-            assertEquals(0.0, b[0], 0);
-            assertEquals(1.0, b[1], 0);
-        }
     }
 }

@@ -2,9 +2,7 @@ package org.screener.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +12,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class DemoCommandTest {
     @TempDir Path tmp;
 
-    private static int run(StringWriter err, String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     /** The whole chain on a tiny cohort with a few steps per stage: every artefact the report points to exists. */
     @Test void writesTheReportAndEveryRowsModelAndMaps() throws Exception {
         Path out = tmp.resolve("demo");
         StringWriter err = new StringWriter();
-        int rc = run(err, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
+        int rc = Cli.run(err, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
                 "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3",
                 "--descriptor-dim", "5", "--unet-channels", "4,6");
         assertEquals(0, rc, err.toString());
@@ -44,12 +36,12 @@ class DemoCommandTest {
 
         // the row's model dir is a complete model: predict takes it
         StringWriter err2 = new StringWriter();
-        assertEquals(0, run(err2, "predict", "--model", out.resolve("models/learned-flow").toString(), "--image",
+        assertEquals(0, Cli.run(err2, "predict", "--model", out.resolve("models/learned-flow").toString(), "--image",
                 out.resolve("cohort/images/case_002.nii.gz").toString(), "--out", tmp.resolve("map.nii.gz").toString()), err2.toString());
 
         // rerun: everything is finished, nothing is retrained
         StringWriter err3 = new StringWriter();
-        assertEquals(0, run(err3, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
+        assertEquals(0, Cli.run(err3, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
                 "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3",
                 "--descriptor-dim", "5", "--unet-channels", "4,6"), err3.toString());
         assertFalse(err3.toString().contains("step 1/"), err3.toString());
@@ -57,16 +49,16 @@ class DemoCommandTest {
 
     @Test void badSettingsExitWith2() {
         StringWriter err = new StringWriter();
-        assertEquals(2, run(err, "demo", "--out", tmp.resolve("d").toString(), "--cases", "1"));
+        assertEquals(2, Cli.run(err, "demo", "--out", tmp.resolve("d").toString(), "--cases", "1"));
         assertTrue(err.toString().contains("at least one training and one test scan"), err.toString());
         StringWriter err2 = new StringWriter();
-        assertEquals(2, run(err2, "demo", "--out", tmp.resolve("d").toString(), "--spacing", "3,0,4"));
+        assertEquals(2, Cli.run(err2, "demo", "--out", tmp.resolve("d").toString(), "--spacing", "3,0,4"));
         assertTrue(err2.toString().contains("spacing"), err2.toString());
         StringWriter err3 = new StringWriter();
-        assertEquals(2, run(err3, "demo", "--out", tmp.resolve("d").toString(), "--descriptor-dim", "0"));
+        assertEquals(2, Cli.run(err3, "demo", "--out", tmp.resolve("d").toString(), "--descriptor-dim", "0"));
         assertTrue(err3.toString().contains("descriptor dimension"), err3.toString());
         StringWriter err4 = new StringWriter();
-        assertEquals(2, run(err4, "demo", "--out", tmp.resolve("d").toString(), "--unet-channels", "8,0"));
+        assertEquals(2, Cli.run(err4, "demo", "--out", tmp.resolve("d").toString(), "--unet-channels", "8,0"));
         assertTrue(err4.toString().contains("UNet channels"), err4.toString());
     }
 }

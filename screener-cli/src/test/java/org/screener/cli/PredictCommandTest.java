@@ -17,11 +17,9 @@ import org.screener.pipeline.DensityStage;
 import org.screener.pipeline.DescriptorConfig;
 import org.screener.pipeline.DescriptorStage;
 import org.screener.pipeline.ModelDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +32,6 @@ class PredictCommandTest {
     @TempDir static Path tmp;
     static Path model, scan;
     static Volume scanVolume;
-
-    private static int run(StringWriter err, String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     /** A tiny model: 2 descriptor steps, then density config saved but not yet trained (trained in the test). */
     static ModelDir.Config config() {
@@ -83,27 +75,27 @@ class PredictCommandTest {
 
     @Test void missingDensityExitsWithTwoAndNamesTheStage() {
         StringWriter err = new StringWriter();
-        assertEquals(2, run(err, "predict", "--model", tmp.resolve("model-no-density").toString(), "--image", scan.toString(),
+        assertEquals(2, Cli.run(err, "predict", "--model", tmp.resolve("model-no-density").toString(), "--image", scan.toString(),
                 "--out", tmp.resolve("x.nii.gz").toString()), err.toString());
         // only a descriptor: say which stage to train, in one line
         Path copy = tmp.resolve("descriptor-only");
         copyDir(model, copy);
         StringWriter err2 = new StringWriter();
-        assertEquals(2, run(err2, "predict", "--model", copy.toString(), "--image", scan.toString(),
+        assertEquals(2, Cli.run(err2, "predict", "--model", copy.toString(), "--image", scan.toString(),
                 "--out", tmp.resolve("y.nii.gz").toString()));
         String msg = err2.toString().trim();
         assertEquals(1, msg.lines().count(), msg);
         assertTrue(msg.contains("density stage"), msg);
         // bad image and bad overlap
         StringWriter err3 = new StringWriter();
-        assertEquals(2, run(err3, "predict", "--model", copy.toString(), "--image", tmp.resolve("none.nii.gz").toString(),
+        assertEquals(2, Cli.run(err3, "predict", "--model", copy.toString(), "--image", tmp.resolve("none.nii.gz").toString(),
                 "--out", tmp.resolve("z.nii.gz").toString()));
         StringWriter err4 = new StringWriter();
-        assertEquals(2, run(err4, "predict", "--model", copy.toString(), "--image", scan.toString(),
+        assertEquals(2, Cli.run(err4, "predict", "--model", copy.toString(), "--image", scan.toString(),
                 "--out", tmp.resolve("z.nii.gz").toString(), "--overlap", "1.5"));
         assertTrue(err4.toString().contains("overlap"), err4.toString());
         StringWriter err5 = new StringWriter();
-        assertEquals(2, run(err5, "predict", "--model", copy.toString(), "--image", scan.toString(),
+        assertEquals(2, Cli.run(err5, "predict", "--model", copy.toString(), "--image", scan.toString(),
                 "--out", tmp.resolve("z.nii.gz").toString(), "--sigma", "0"));
         assertTrue(err5.toString().contains("sigma"), err5.toString());
     }
@@ -127,7 +119,7 @@ class PredictCommandTest {
 
         Path out = tmp.resolve("maps").resolve("scan_map.nii.gz");
         StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "predict", "--model", m.toString(), "--image", scan.toString(), "--out", out.toString(),
+        assertEquals(0, Cli.run(err, "predict", "--model", m.toString(), "--image", scan.toString(), "--out", out.toString(),
                 "--overlap", "0.25"), err.toString());
         assertTrue(err.toString().contains("ETA"), err.toString());
         Volume map = Nifti.read(out);

@@ -4,9 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.screener.data.Volume;
 import org.screener.data.io.Nifti;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,16 +15,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class SynthCommandTest {
     @TempDir Path tmp;
 
-    private static int run(StringWriter err, String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     @Test void writesReadableFiles() throws Exception {
         StringWriter err = new StringWriter();
         Path out = tmp.resolve("cohort");
-        int rc = run(err, "synth", "--out", out.toString(), "--cases", "2", "--lesions", "lung_nodule,cyst", "--seed", "3",
+        int rc = Cli.run(err, "synth", "--out", out.toString(), "--cases", "2", "--lesions", "lung_nodule,cyst", "--seed", "3",
                 "--size", "small", "--threads", "2", "--png", "first");
         assertEquals(0, rc, err.toString());
         List<String> man = Files.readAllLines(out.resolve("manifest.csv"));
@@ -55,7 +47,7 @@ class SynthCommandTest {
                 {"synth", "--cases", "2"},
                 {"synth", "--out", tmp.toString(), "--cases", "two"}}) {
             StringWriter err = new StringWriter();
-            assertEquals(2, run(err, args), String.join(" ", args));
+            assertEquals(2, Cli.run(err, args), String.join(" ", args));
             assertFalse(err.toString().isBlank());
             assertFalse(err.toString().contains("Exception"), err.toString());
         }

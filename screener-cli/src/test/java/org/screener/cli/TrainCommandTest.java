@@ -8,9 +8,7 @@ import org.screener.nn.io.Checkpoint;
 import org.screener.nn.unet.UNet3dConfig;
 import org.screener.pipeline.ConditionConfig;
 import org.screener.pipeline.ModelDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,24 +19,18 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainCommandTest {
     @TempDir Path tmp;
 
-    private static int run(StringWriter err, String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     @Test void trainsOnTheTrainSplitAndRefusesMissingImagesUpFront() throws Exception {
         Path data = tmp.resolve("split-cohort");
         new Cohort(SynthConfig.tiny(), 3, 1, List.of(org.screener.data.synth.LesionKind.CYST), 5, 0).write(data, false, null);
         Files.delete(data.resolve("images/case_002.nii.gz"));   // the test scan: never read when training
         StringWriter err = new StringWriter();
-        int rc = run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", tmp.resolve("m").toString(), "--steps", "2");
+        int rc = Cli.run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", tmp.resolve("m").toString(), "--steps", "2");
         assertEquals(0, rc, err.toString());
         assertTrue(err.toString().contains("training on its 'train' rows"), err.toString());
         assertEquals("train", new ModelDir(tmp.resolve("m")).readConfig().split);
 
         StringWriter err2 = new StringWriter();
-        rc = run(err2, "train", "--data", data.resolve("manifest.csv").toString(), "--out", tmp.resolve("m2").toString(),
+        rc = Cli.run(err2, "train", "--data", data.resolve("manifest.csv").toString(), "--out", tmp.resolve("m2").toString(),
                 "--steps", "2", "--split", "test");
         assertEquals(2, rc, err2.toString());
         assertTrue(err2.toString().contains("case_002.nii.gz does not exist"), err2.toString());
@@ -50,7 +42,7 @@ class TrainCommandTest {
         new Cohort(SynthConfig.tiny(), 2, 0, List.of(), 5, 0).write(data, false, null);
         Path out = tmp.resolve("model");
         StringWriter err = new StringWriter();
-        int rc = run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(),
+        int rc = Cli.run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(),
                 "--preset", "cpu-small", "--seed", "4", "--steps", "2");
         assertEquals(0, rc, err.toString());
         ModelDir dir = new ModelDir(out);
@@ -58,7 +50,7 @@ class TrainCommandTest {
         assertEquals("vicreg", cfg.descriptor.objective());
         // the model dir keeps its objective: another one is refused, naming both
         StringWriter errObj = new StringWriter();
-        assertEquals(2, run(errObj, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(),
+        assertEquals(2, Cli.run(errObj, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(),
                 "--objective", "infonce", "--steps", "2"), errObj.toString());
         assertTrue(errObj.toString().contains("objective 'vicreg', not 'infonce'"), errObj.toString());
         assertEquals(4, cfg.seed);
@@ -70,18 +62,18 @@ class TrainCommandTest {
 
         // again: resumes from the finished checkpoint, options taken from config.json
         StringWriter err2 = new StringWriter();
-        assertEquals(0, run(err2, "train", "--data", data.toString() + "/images", "--out", out.toString()), err2.toString());
+        assertEquals(0, Cli.run(err2, "train", "--data", data.toString() + "/images", "--out", out.toString()), err2.toString());
         assertTrue(err2.toString().contains("already trained (2/2 steps)"), err2.toString());
 
         // other settings than the checkpoints': refused with a one-line message
         StringWriter err4 = new StringWriter();
-        assertEquals(2, run(err4, "train", "--data", data.toString() + "/images", "--out", out.toString(), "--steps", "3"));
+        assertEquals(2, Cli.run(err4, "train", "--data", data.toString() + "/images", "--out", out.toString(), "--steps", "3"));
         assertEquals(1, err4.toString().trim().lines().filter(l -> !l.startsWith("train: descriptor stage")).count(), err4.toString());
         assertTrue(err4.toString().contains("config differs"), err4.toString());
 
         // another preset for the same directory is refused
         StringWriter err3 = new StringWriter();
-        assertEquals(2, run(err3, "train", "--data", data.toString(), "--out", out.toString(), "--preset", "paper"));
+        assertEquals(2, Cli.run(err3, "train", "--data", data.toString(), "--out", out.toString(), "--preset", "paper"));
         assertTrue(err3.toString().contains("cpu-small"), err3.toString());
     }
 
@@ -91,9 +83,9 @@ class TrainCommandTest {
         Path out = tmp.resolve("model");
         String manifest = data.resolve("manifest.csv").toString();
         StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "train", "--data", manifest, "--out", out.toString(), "--steps", "2"), err.toString());
+        assertEquals(0, Cli.run(err, "train", "--data", manifest, "--out", out.toString(), "--steps", "2"), err.toString());
         StringWriter err2 = new StringWriter();
-        assertEquals(0, run(err2, "train", "--data", manifest, "--out", out.toString(), "--stage", "density",
+        assertEquals(0, Cli.run(err2, "train", "--data", manifest, "--out", out.toString(), "--stage", "density",
                 "--density", "flow", "--condition", "sincos", "--steps", "3"), err2.toString());
         ModelDir dir = new ModelDir(out);
         ModelDir.Config cfg = dir.readConfig();
@@ -106,7 +98,7 @@ class TrainCommandTest {
         assertTrue(Files.isDirectory(dir.densityCheckpoints().resolve("step-000000003")));
 
         StringWriter err3 = new StringWriter();
-        assertEquals(2, run(err3, "train", "--data", manifest, "--out", out.toString(), "--stage", "density", "--density", "kde"));
+        assertEquals(2, Cli.run(err3, "train", "--data", manifest, "--out", out.toString(), "--stage", "density", "--density", "kde"));
         assertTrue(err3.toString().contains("kde"), err3.toString());
     }
 
@@ -115,7 +107,7 @@ class TrainCommandTest {
         new Cohort(SynthConfig.tiny(), 2, 0, List.of(), 5, 0).write(data, false, null);
         Path out = tmp.resolve("model");
         StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(), "--stage", "condition",
+        assertEquals(0, Cli.run(err, "train", "--data", data.resolve("manifest.csv").toString(), "--out", out.toString(), "--stage", "condition",
                 "--seed", "3", "--steps", "2", "--objective", "infonce"), err.toString());
         ModelDir dir = new ModelDir(out);
         ModelDir.Config cfg = dir.readConfig();
@@ -132,7 +124,7 @@ class TrainCommandTest {
 
         // all: trains the descriptor now, finds the condition stage done
         StringWriter err2 = new StringWriter();
-        assertEquals(0, run(err2, "train", "--data", data.resolve("images").toString(), "--out", out.toString(), "--stage", "all", "--steps", "2"),
+        assertEquals(0, Cli.run(err2, "train", "--data", data.resolve("images").toString(), "--out", out.toString(), "--stage", "all", "--steps", "2"),
                 err2.toString());
         assertEquals(UNet3dConfig.cpuSmall(), Checkpoint.loadUNet(dir.descriptor()).config);
         assertEquals(3, Files.readAllLines(dir.descriptorLosses()).size());
@@ -152,13 +144,13 @@ class TrainCommandTest {
                 {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--objective", "simclr"},
                 {"train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString()}}) {   // no volumes
             StringWriter err = new StringWriter();
-            assertEquals(2, run(err, args), String.join(" ", args) + ": " + err);
+            assertEquals(2, Cli.run(err, args), String.join(" ", args) + ": " + err);
             String msg = err.toString().trim();
             assertFalse(msg.isEmpty());
             assertFalse(msg.contains("\tat "), "no stack trace: " + msg);
         }
         StringWriter err = new StringWriter();
-        run(err, "train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "density");
+        Cli.run(err, "train", "--data", tmp.toString(), "--out", tmp.resolve("m").toString(), "--stage", "density");
         assertTrue(err.toString().contains("needs a trained descriptor"), err.toString());
     }
 }

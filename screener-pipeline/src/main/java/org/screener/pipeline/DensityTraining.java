@@ -55,28 +55,28 @@ public final class DensityTraining implements StepFunction {
      */
     public DensityTraining(Backend be, UNet3d descriptor, ConditionSource condition, DensityModel density,
                            VolumeSource source, DensityConfig cfg, CacheSource cache) {
+        this(be, descriptor, condition, density, source, cfg, cache, null);
         if (source.size() == 0) throw new IllegalArgumentException("DensityTraining: no training volumes");
+        descriptor.eval();   // frozen: run under no-grad only, its parameters are not in the optimizer
+    }
+
+    /** Training on pooled maps already computed. */
+    public DensityTraining(Backend be, FeatureCache cache, ConditionSource condition, DensityModel density, DensityConfig cfg) {
+        this(be, null, condition, density, null, cfg, null, cache);
+        checked(cache);
+        this.asked = true;
+    }
+
+    private DensityTraining(Backend be, UNet3d descriptor, ConditionSource condition, DensityModel density, VolumeSource source,
+                            DensityConfig cfg, CacheSource cacheSource, FeatureCache cache) {
         this.be = be;
         this.descriptor = descriptor;
         this.condition = condition;
         this.density = density;
         this.source = source;
         this.cfg = cfg.validate();
-        this.cacheSource = cache;
-        descriptor.eval();   // frozen: run under no-grad only, its parameters are not in the optimizer
-    }
-
-    /** Training on pooled maps already computed. */
-    public DensityTraining(Backend be, FeatureCache cache, ConditionSource condition, DensityModel density, DensityConfig cfg) {
-        this.be = be;
-        this.descriptor = null;
-        this.condition = condition;
-        this.density = density;
-        this.source = null;
-        this.cfg = cfg.validate();
-        this.cacheSource = null;
-        this.cache = checked(cache);
-        this.asked = true;
+        this.cacheSource = cacheSource;
+        this.cache = cache;
     }
 
     private FeatureCache checked(FeatureCache cache) {

@@ -20,7 +20,9 @@ def read_nifti(p):
     return a * slope + inter if slope not in (0, 1) else a
 
 def auroc(pos, neg):
-    r = np.concatenate([pos, neg]).argsort(kind='stable').argsort() + 1
+    """Mann-Whitney AUROC with tied scores counted 1/2 (average ranks)."""
+    _, inv, cnt = np.unique(np.concatenate([pos, neg]), return_inverse=True, return_counts=True)
+    r = (np.cumsum(cnt) - cnt + (cnt + 1) / 2)[inv.ravel()]
     return (r[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
 
 def report(label, m, brain, box):

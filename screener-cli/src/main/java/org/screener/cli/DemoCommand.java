@@ -48,6 +48,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--unet-channels", paramLabel = "C1,C2,..", split = ",", description = "channels per level of both UNets (default: 8,16,32)") int[] unetChannels;
     @Option(names = "--expander", paramLabel = "W", description = "VICReg expander / InfoNCE projector width (default: 256)") Integer expander;
     @Option(names = "--no-color-augment", description = "no brightness/contrast/gamma/noise/blur augmentation of the SSL crops") boolean noColor;
+    @Option(names = "--cranium", paramLabel = "<file>", description = "real head CT to check with the Screener row (default: ../shared/data/ct/cranium_ct.nii.gz; skipped with a note if missing)") Path cranium;
+    @Option(names = "--no-cranium", description = "skip the real head CT check") boolean noCranium;
     @Option(names = "--threads", description = "compute threads (default: all cores)") Integer threads;
 
     @Spec CommandSpec spec;
@@ -74,6 +76,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (unetChannels != null) c.unetChannels = unetChannels;
         if (noColor) c.colorAugment = false;
         if (pool != null) c.poolStride = pool;
+        if (cranium != null) {
+            if (!Files.isRegularFile(cranium)) throw new IllegalArgumentException("--cranium " + cranium + " is not a file");
+            c.cranium = cranium.toString();
+        }
+        if (noCranium) c.cranium = null;
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is not a directory");
         c.validate();

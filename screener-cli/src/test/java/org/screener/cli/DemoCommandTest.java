@@ -16,9 +16,12 @@ class DemoCommandTest {
     @Test void writesTheReportAndEveryRowsModelAndMaps() throws Exception {
         Path out = tmp.resolve("demo");
         StringWriter err = new StringWriter();
+        Path cranium = Path.of(System.getProperty("screener.sharedData", "../../shared/data"), "ct", "cranium_ct.nii.gz");
+        boolean haveCranium = Files.isRegularFile(cranium);
+        if (!haveCranium) System.err.println("NOTE: real head CT not found at " + cranium.toAbsolutePath() + "; the demo's cranium check is tested as skipped");
         int rc = Cli.run(err, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
                 "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3",
-                "--descriptor-dim", "5", "--unet-channels", "4,6");
+                "--descriptor-dim", "5", "--unet-channels", "4,6", haveCranium ? "--cranium=" + cranium : "--no-cranium");
         assertEquals(0, rc, err.toString());
         String config = Files.readString(out.resolve("model/config.json"));
         assertTrue(config.replaceAll("\\s", "").contains("\"channels\":[4,6],\"blocks\":[1,1],\"outChannels\":5"), config);
@@ -28,6 +31,11 @@ class DemoCommandTest {
             assertTrue(report.contains("| " + row), "report row " + row);
         assertTrue(report.contains("**Met**") || report.contains("**Not met**"), report);
         assertTrue(report.contains("95 % CI (scans)") && report.contains("d = 5"), report);
+        assertTrue(report.contains("## The real head CT"), report);
+        if (haveCranium) {
+            assertTrue(report.contains("Does the Screener map light up the hypodensity?") && report.contains("680,935 voxels"), report);
+            assertTrue(Files.isRegularFile(out.resolve("figures/cranium.png")) && Files.isRegularFile(out.resolve("maps/cranium/learned-flow.nii.gz")));
+        } else assertTrue(report.contains("Skipped: not asked for"), report);
         assertTrue(Files.isRegularFile(out.resolve("figures/case_002.png")));
         for (String m : new String[]{"intensity", "none-gaussian", "sincos-gaussian", "learned-gaussian", "none-flow", "sincos-flow", "learned-flow"})
             assertTrue(Files.isRegularFile(out.resolve("maps").resolve(m).resolve("case_002.nii.gz")), m);

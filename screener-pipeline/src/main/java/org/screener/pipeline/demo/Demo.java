@@ -113,6 +113,7 @@ public final class Demo {
         List<ModelDir> rowDirs = new ArrayList<>();
         for (Row r : ROWS) rowDirs.add(trainRow(base, baseCfg, r, train, features));
         Results res = score(cohort, cohortDir, baseCfg.preprocess, rowDirs);
+        cranium(rowDirs.get(ROWS.size() - 1), res);
         timings.put("total (without the build)", new double[]{(System.nanoTime() - t0) / 1e9, Double.NaN});
         Path report = out.resolve("report.md");
         DemoReport.write(report, cfg, cohort, res, timings);
@@ -240,6 +241,40 @@ public final class Demo {
         long testVoxels, lesionVoxels, bodyVoxels;
         int testScans;
         double secondsPerScan;
+        IntensityBaseline baseline;
+        /** The real head CT check: the file, and its results or why there are none. */
+        String craniumFile, craniumSkipped;
+        final List<CraniumCheck.Result> cranium = new ArrayList<>();
+    }
+
+    /** The Screener row and the intensity baselines on the real head CT, if the file is there (the cranium check). */
+    private void cranium(ModelDir screenerRow, Results res) throws Exception {
+        if (cfg.cranium == null) { res.craniumSkipped = "not asked for (--no-cranium)"; return; }
+        Path file = Path.of(cfg.cranium).toAbsolutePath().normalize();
+        res.craniumFile = file.toString();
+        if (!Files.exists(file)) {
+            res.craniumSkipped = "not found at " + file;
+            log.println("demo: real head CT " + res.craniumSkipped + "; its check is skipped");
+            return;
+        }
+        long t0 = System.nanoTime();
+        log.println("demo: scoring the real head CT " + file);
+        Volume scan = Volumes.read(file);
+        float[] map = Screener.load(screenerRow.root, be).overlap(cfg.overlap).score(scan).floats();
+        boolean[] brain = CraniumCheck.brain(scan), box = CraniumCheck.box(scan);
+        List<float[]> maps = List.of(map, res.baseline.score(scan), CraniumCheck.ownIntensityBaseline(scan));
+        List<String> titles = List.of(ROWS.get(ROWS.size() - 1).title() + ", trained on the cohort",
+                "Intensity baseline (the cohort's HU histogram)", "Intensity baseline (the head's own HU histogram)");
+        for (int m = 0; m < maps.size(); m++) res.cranium.add(CraniumCheck.measure(titles.get(m), maps.get(m), brain, box));
+        Path map0 = out.resolve("maps").resolve("cranium").resolve("learned-flow.nii.gz");
+        Files.createDirectories(map0.getParent());
+        Nifti.write(scan.withFloats(map), map0);
+        boolean[] outline = new boolean[box.length];
+        for (int p = 0; p < box.length; p++) outline[p] = box[p] && brain[p];
+        int k = Math.min(scan.nz - 1, CraniumCheck.BOX_SLICE);
+        ImageIO.write(DemoFigure.render(scan, outline, BodyMask.of(scan, -500), maps, titles, k, "README box (brain) outlined"), "png",
+                out.resolve("figures").resolve("cranium.png").toFile());
+        timings.put("real head CT: score and check", new double[]{(System.nanoTime() - t0) / 1e9, Double.NaN});
     }
 
     private Results score(Cohort cohort, Path cohortDir, PreprocessConfig pre, List<ModelDir> rowDirs) throws Exception {
@@ -252,13 +287,14 @@ public final class Demo {
         int[] patch = rowDirs.get(0).readConfig().density.cropDHW();   // the window is the density's training crop
 
         IntensityBaseline baseline = new IntensityBaseline();
+        Results res = new Results();
+        res.baseline = baseline;
         for (int i = 0; i < cfg.cases; i++)
             if (!cohort.isTest(i)) {
                 Volume v = Volumes.read(cohortDir.resolve("images/" + cohort.name(i) + ".nii.gz"));
                 baseline.add(v, BodyMask.of(v, -500));
             }
 
-        Results res = new Results();
         res.names.add(BASELINE);
         res.titles.add("Intensity baseline (−log p(HU))");
         for (Row r : ROWS) { res.names.add(r.id()); res.titles.add(r.title()); }

@@ -51,6 +51,11 @@ public final class DemoConfig {
     public double densityNoise = 0.02;   // the descriptors' channel sd here is 0.04–0.3; σ = 0.1 drowned the smaller channels
     /** Average pooling (x, y, z) of descriptors and conditions before the density. */
     public int[] poolStride = {1, 1, 1};   // the paper pools 3 × 3 × 2 on 1.5 mm: 4.5 mm cells; 3 × 3 × 2 on this grid gave 9 mm cells
+    /**
+     * The real head CT scored with the Screener row after the cohort (the issue's cranium check; relative to the
+     * working directory); null: skipped. Missing file: the report says so and the demo goes on.
+     */
+    public String cranium = "../shared/data/ct/cranium_ct.nii.gz";
     /** Sliding-window overlap at prediction. */
     public double overlap = 0.5;
 

@@ -33,6 +33,11 @@ final class DemoFigure {
     }
 
     static BufferedImage render(Volume scan, boolean[] mask, boolean[] body, List<float[]> maps, List<String> titles, int k) {
+        return render(scan, mask, body, maps, titles, k, "lesions outlined");
+    }
+
+    /** As above; {@code outlined} names what the cyan outline shows. */
+    static BufferedImage render(Volume scan, boolean[] mask, boolean[] body, List<float[]> maps, List<String> titles, int k, String outlined) {
         int nx = scan.nx, ny = scan.ny;
         double[] sp = scan.spacing();
         int pw = (int) Math.round(nx * sp[0]), ph = (int) Math.round(ny * sp[1]);
@@ -73,7 +78,7 @@ final class DemoFigure {
                     out.setRGB(x0 + px, y0 + 16 + py, rgb(r, gr, b));
                 }
             g.setColor(Color.WHITE);
-            g.drawString(p == 0 ? String.format(Locale.ROOT, "scan, k=%d, lesions outlined", k) : titles.get(p - 1), x0 + 2, y0 + 12);
+            g.drawString(p == 0 ? String.format(Locale.ROOT, "scan, k=%d, %s", k, outlined) : titles.get(p - 1), x0 + 2, y0 + 12);
         }
         g.dispose();
         return out;

@@ -265,14 +265,13 @@ public final class Demo {
         List<float[]> maps = List.of(map, res.baseline.score(scan), CraniumCheck.ownIntensityBaseline(scan));
         List<String> titles = List.of(ROWS.get(ROWS.size() - 1).title() + ", trained on the cohort",
                 "Intensity baseline (the cohort's HU histogram)", "Intensity baseline (the head's own HU histogram)");
+        List<String> captions = List.of("Screener (cohort-trained)", "intensity (cohort HU)", "intensity (own HU)");   // fit a panel
         for (int m = 0; m < maps.size(); m++) res.cranium.add(CraniumCheck.measure(titles.get(m), maps.get(m), brain, box));
         Path map0 = out.resolve("maps").resolve("cranium").resolve("learned-flow.nii.gz");
         Files.createDirectories(map0.getParent());
         Nifti.write(scan.withFloats(map), map0);
-        boolean[] outline = new boolean[box.length];
-        for (int p = 0; p < box.length; p++) outline[p] = box[p] && brain[p];
         int k = Math.min(scan.nz - 1, CraniumCheck.BOX_SLICE);
-        ImageIO.write(DemoFigure.render(scan, outline, BodyMask.of(scan, -500), maps, titles, k, "README box (brain) outlined"), "png",
+        ImageIO.write(DemoFigure.render(scan, box, BodyMask.of(scan, -500), maps, captions, k, "README box outlined"), "png",
                 out.resolve("figures").resolve("cranium.png").toFile());
         timings.put("real head CT: score and check", new double[]{(System.nanoTime() - t0) / 1e9, Double.NaN});
     }

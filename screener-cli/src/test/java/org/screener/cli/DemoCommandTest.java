@@ -51,8 +51,12 @@ class DemoCommandTest {
         StringWriter err3 = new StringWriter();
         assertEquals(0, Cli.run(err3, "demo", "--out", out.toString(), "--size", "tiny", "--cases", "3", "--test-cases", "1",
                 "--descriptor-steps", "2", "--condition-steps", "2", "--density-steps", "2", "--seed", "3",
-                "--descriptor-dim", "5", "--unet-channels", "4,6"), err3.toString());
+                "--descriptor-dim", "5", "--unet-channels", "4,6", "--cranium", out.resolve("cohort/images/case_000.nii.gz").toString()),
+                err3.toString());
         assertFalse(err3.toString().contains("step 1/"), err3.toString());
+        // a scan that is not the head CT: the check says why, the report is still written
+        assertTrue(Files.readString(out.resolve("report.md")).contains("could not be checked: CraniumCheck: no brain voxels in the box"),
+                Files.readString(out.resolve("report.md")));
     }
 
     @Test void badSettingsExitWith2() {

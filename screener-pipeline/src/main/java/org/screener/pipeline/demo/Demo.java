@@ -257,6 +257,16 @@ public final class Demo {
             log.println("demo: real head CT " + res.craniumSkipped + "; its check is skipped");
             return;
         }
+        try {
+            craniumCheck(screenerRow, res, file);
+        } catch (IOException | IllegalArgumentException e) {   // a bad or different scan must not cost the finished report
+            res.cranium.clear();
+            res.craniumSkipped = "could not be checked: " + e.getMessage();
+            log.println("demo: real head CT " + res.craniumSkipped);
+        }
+    }
+
+    private void craniumCheck(ModelDir screenerRow, Results res, Path file) throws IOException {
         long t0 = System.nanoTime();
         log.println("demo: scoring the real head CT " + file);
         Volume scan = Volumes.read(file);

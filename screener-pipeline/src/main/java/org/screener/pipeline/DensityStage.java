@@ -66,14 +66,15 @@ public final class DensityStage {
         if (d.cachesFeatures()) {
             step = features != null ? new DensityTraining(be, features, cond, model, d)
                     : new DensityTraining(be, unet, cond, model, source, d, () -> {
-                        long windows = FeatureCache.windows(source, d.cropDHW()), crops = d.steps * d.cropsPerBatch;
+                        java.util.List<int[]> sizes = FeatureCache.sizes(source);
+                        long windows = FeatureCache.windows(sizes, d.cropDHW()), crops = d.steps * d.cropsPerBatch;
                         if (windows > crops) {   // e.g. a few steps on big scans: computing every window would cost more
                             if (progress != null)
                                 progress.printf("density: %d windows to cache the training features, more than the %d crops of %d steps;"
                                         + " training on crops%n", windows, crops, d.steps);
                             return null;
                         }
-                        return FeatureCache.build(unet, java.util.List.of(cond), source, d.cropDHW(), d.poolDHW(), be, progress);
+                        return FeatureCache.build(unet, java.util.List.of(cond), source, sizes, d.cropDHW(), d.poolDHW(), be, progress);
                     });
         } else {
             step = new DensityTraining(be, unet, cond, model, source, d);

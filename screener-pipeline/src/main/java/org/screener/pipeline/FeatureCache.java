@@ -46,8 +46,8 @@ public final class FeatureCache {
         this.poolDHW = poolDHW.clone();
     }
 
-    /** (D, H, W) of every volume of {@code source}. */
-    private static List<int[]> sizes(VolumeSource source) throws IOException {
+    /** (D, H, W) of every volume of {@code source}: one load each; pass it to {@link #windows(List, int[])} and {@link #build}. */
+    public static List<int[]> sizes(VolumeSource source) throws IOException {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < source.size(); i++) {
             Volume v = source.volume(i);
@@ -58,8 +58,13 @@ public final class FeatureCache {
 
     /** Sliding windows (overlap 0.5) that {@link #build} runs over {@code source}: what the cache costs in UNet passes. */
     public static long windows(VolumeSource source, int[] windowDHW) throws IOException {
+        return windows(sizes(source), windowDHW);
+    }
+
+    /** As {@link #windows(VolumeSource, int[])} for volumes of the given {@link #sizes}. */
+    public static long windows(List<int[]> sizes, int[] windowDHW) {
         long n = 0;
-        for (int[] dhw : sizes(source)) {
+        for (int[] dhw : sizes) {
             long w = 1;
             for (int a = 0; a < 3; a++) w *= SlidingWindow.starts(Math.max(dhw[a], windowDHW[a]), windowDHW[a], OVERLAP).length;
             n += w;
@@ -86,13 +91,21 @@ public final class FeatureCache {
     public static FeatureCache build(UNet3d descriptor, List<ConditionSource> conditions, VolumeSource source, int[] windowDHW,
                                      int[] poolDHW, Backend be, PrintStream progress) throws IOException {
         if (source.size() == 0) throw new IllegalArgumentException("FeatureCache: no training volumes");
+        return build(descriptor, conditions, source, sizes(source), windowDHW, poolDHW, be, progress);
+    }
+
+    /** As above, with the volumes' {@link #sizes} already read (a caller that counted {@link #windows} first). */
+    public static FeatureCache build(UNet3d descriptor, List<ConditionSource> conditions, VolumeSource source, List<int[]> sizes,
+                                     int[] windowDHW, int[] poolDHW, Backend be, PrintStream progress) throws IOException {
+        if (source.size() == 0) throw new IllegalArgumentException("FeatureCache: no training volumes");
+        if (sizes.size() != source.size())
+            throw new IllegalArgumentException("FeatureCache: " + sizes.size() + " sizes for " + source.size() + " volumes");
         Map<String, Integer> cch = new LinkedHashMap<>();
         List<ConditionSource> used = new ArrayList<>();
         for (ConditionSource c : conditions)
             if (c.channels() > 0 && cch.putIfAbsent(c.name(), c.channels()) == null) used.add(c);
         int d = descriptor.config.outChannels;
         int total = d + cch.values().stream().mapToInt(Integer::intValue).sum();
-        List<int[]> sizes = sizes(source);
         long positions = 0;
         for (int[] dhw : sizes) {
             int[] pd = pooledDims(dhw, poolDHW);
@@ -110,6 +123,9 @@ public final class FeatureCache {
         for (int i = 0; i < source.size(); i++) {
             Volume v = source.volume(i);
             int[] dhw = sizes.get(i);
+            if (v.nz != dhw[0] || v.ny != dhw[1] || v.nx != dhw[2])
+                throw new IllegalArgumentException("FeatureCache: volume " + i + " is " + v.nz + "×" + v.ny + "×" + v.nx
+                        + " (D×H×W), its given size " + Arrays.toString(dhw));
             PatchFunction fn = (patches, offsets) -> {
                 try (Autograd.Scope g = Autograd.noGrad()) {
                     int[][] dims = new int[offsets.length][];

@@ -144,8 +144,22 @@ class FeatureCacheTest {
                             .progress((done, all) -> n[0] = all));
             total += n[0];
         }
-        assertEquals(total, FeatureCache.windows(VolumeSource.of(vols, List.of("a", "b", "c")), win));
+        VolumeSource src = VolumeSource.of(vols, List.of("a", "b", "c"));
+        assertEquals(total, FeatureCache.windows(src, win));
+        List<int[]> read = FeatureCache.sizes(src);
+        for (int i = 0; i < sizes.length; i++) assertArrayEquals(sizes[i], read.get(i));
+        assertEquals(total, FeatureCache.windows(read, win));
         assertTrue(total > 3);
+
+        // sizes that are not the volumes' are refused before anything is computed on them
+        List<int[]> wrong = List.of(sizes[1], sizes[0], sizes[2]);
+        UNet3d unet = new UNet3d(Backends.getDefault(),
+                new UNet3dConfig(1, new int[]{2}, new int[]{0}, 2), new Random(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureCache.build(unet,
+                List.of(NoCondition.INSTANCE), src, wrong, win, new int[]{1, 1, 1}, Backends.getDefault(), null));
+        assertTrue(e.getMessage().contains("volume 0 is 8×12×16"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FeatureCache.build(unet, List.of(NoCondition.INSTANCE), src,
+                List.of(sizes[0]), win, new int[]{1, 1, 1}, Backends.getDefault(), null));
     }
 
     @Test void configsWithoutTheFieldDoNotCache() {

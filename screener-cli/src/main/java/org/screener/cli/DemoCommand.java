@@ -35,8 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
     String size;
     @Option(names = "--spacing", paramLabel = "X,Y,Z", split = ",", description = "preprocessing grid in mm (default: 3,3,4.5)")
     double[] spacing;
-    @Option(names = "--descriptor-steps", paramLabel = "N") Long descriptorSteps;
-    @Option(names = "--condition-steps", paramLabel = "N") Long conditionSteps;
+    @Option(names = "--descriptor-steps", paramLabel = "N", description = "descriptor UNet steps (default: 500)") Long descriptorSteps;
+    @Option(names = "--condition-steps", paramLabel = "N", description = "condition UNet steps (default: 250)") Long conditionSteps;
     @Option(names = "--density-steps", paramLabel = "N", description = "steps of each of the six density models") Long densitySteps;
     @Option(names = "--ssl-lr", paramLabel = "LR", description = "peak learning rate of the descriptor and condition UNets (default: 1e-3)") Double sslLr;
     @Option(names = "--objective", paramLabel = "NAME", description = "SSL objective of the descriptor and condition UNets: infonce (default) or vicreg (the paper's)") String objective;
@@ -45,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--density-lr", paramLabel = "LR", description = "peak learning rate of the density models (default: 3e-3)") Double densityLr;
     @Option(names = "--pool", paramLabel = "X,Y,Z", split = ",", description = "average pooling before the density (default: 1,1,1; the paper: 3,3,2 on a grid twice as fine)") int[] pool;
     @Option(names = "--descriptor-dim", paramLabel = "D", description = "descriptor dimension (default: 8; the paper: 32)") Integer descriptorDim;
-    @Option(names = "--unet-channels", paramLabel = "C1,C2,..", split = ",", description = "channels per level of both UNets (default: 8,16,32)") int[] unetChannels;
+    @Option(names = "--unet-channels", paramLabel = "C1,C2,..", split = ",", description = "channels per level of both UNets (default: 12,24,48; the cpu-small preset: 8,16,32)") int[] unetChannels;
     @Option(names = "--expander", paramLabel = "W", description = "VICReg expander / InfoNCE projector width (default: 256)") Integer expander;
     @Option(names = "--no-color-augment", description = "no brightness/contrast/gamma/noise/blur augmentation of the SSL crops") boolean noColor;
     @Option(names = "--cranium", paramLabel = "<file>", description = "real head CT to check with the Screener row (default: ../shared/data/ct/cranium_ct.nii.gz; skipped with a note if missing)") Path cranium;

@@ -2,18 +2,15 @@ package org.screener.examples;
 
 import org.screener.core.Backend;
 import org.screener.core.Backends;
-import org.screener.core.Tensor;
-import org.screener.core.autograd.Autograd;
-import org.screener.core.ops.Shapes;
 import org.screener.data.Volume;
 import org.screener.data.io.Orientation;
 import org.screener.data.io.Volumes;
 import org.screener.data.preprocess.Preprocessed;
 import org.screener.data.preprocess.Preprocessor;
-import org.screener.nn.infer.PatchFunction;
 import org.screener.nn.infer.SlidingWindow;
 import org.screener.nn.io.Checkpoint;
 import org.screener.nn.unet.UNet3d;
+import org.screener.pipeline.FeatureCache;
 import org.screener.pipeline.LearnedCondition;
 import org.screener.pipeline.ModelDir;
 
@@ -55,14 +52,7 @@ public final class DumpFeatures {
             Preprocessed p = Preprocessor.run(canon, mask, cfg.preprocess);
             Volume img = p.image();
             int[] dhw = {img.nz, img.ny, img.nx};
-            PatchFunction fn = (patches, offsets) -> {
-                try (Autograd.Scope g = Autograd.noGrad()) {
-                    int[][] dims = new int[offsets.length][];
-                    Arrays.fill(dims, dhw);
-                    return Shapes.concat(1, new Tensor[]{desc.forward(patches), cond.condition(patches, offsets, dims)});
-                }
-            };
-            float[] feat = SlidingWindow.run(img.floats(), dhw, fn, new SlidingWindow.Options().patch(32, 32, 32).overlap(0.5).backend(be)).data();
+            float[] feat = SlidingWindow.run(img.floats(), dhw, FeatureCache.features(desc, List.of(cond), dhw), new SlidingWindow.Options().patch(32, 32, 32).overlap(0.5).backend(be)).data();
             write(out.resolve(name + ".img.f32"), img.floats());
             write(out.resolve(name + ".mask.f32"), p.mask().floats());
             write(out.resolve(name + ".feat.f32"), feat);

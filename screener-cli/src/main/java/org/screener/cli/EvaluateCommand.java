@@ -92,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         double[] ci = null;
         int n = mapFiles.size(), i = 0;
         try (Evaluation ev = new Evaluation(fprLimit, conn, tmp, sampled ? Evaluation.Sampling.paper(seed) : null)) {
-            if (bootstrap > 0) ev.keepBootstrapSample(100_000, 20_000, seed);
+            if (bootstrap > 0) ev.keepBootstrapSample(Evaluation.BOOTSTRAP_LESION, Evaluation.BOOTSTRAP_NORMAL, seed);
             for (Map.Entry<String, Path> e : mapFiles.entrySet()) {
                 long t0 = System.nanoTime();
                 Path mapFile = e.getValue(), maskFile = maskFiles.get(e.getKey());
@@ -120,10 +120,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             pooledSampled = ev.pooledSampled();
             meanDice = ev.meanCaseBestDice();
             if (bootstrap > 0) {
-                double[][] rep = ScanBootstrap.replicates(List.of(ev.bootstrapTable()), bootstrap, seed);
-                double[] a = new double[rep.length];
-                for (int r = 0; r < a.length; r++) a[r] = rep[r][0];
-                ci = ScanBootstrap.interval(a, 0.95);
+                ci = ScanBootstrap.interval(ScanBootstrap.replicates(List.of(ev.bootstrapTable()), bootstrap, seed), 0, 0.95);
             }
         }
 

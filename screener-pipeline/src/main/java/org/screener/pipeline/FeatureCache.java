@@ -72,6 +72,23 @@ public final class FeatureCache {
         return n;
     }
 
+    /**
+     * The patch function of the unpooled feature maps of a volume of size {@code scanDHW}: the descriptor's
+     * channels, then each condition's, without gradients.
+     */
+    public static PatchFunction features(UNet3d descriptor, List<ConditionSource> conditions, int[] scanDHW) {
+        return (patches, offsets) -> {
+            try (Autograd.Scope g = Autograd.noGrad()) {
+                int[][] dims = new int[offsets.length][];
+                Arrays.fill(dims, scanDHW);
+                Tensor[] parts = new Tensor[1 + conditions.size()];
+                parts[0] = descriptor.forward(patches);
+                for (int c = 0; c < conditions.size(); c++) parts[c + 1] = conditions.get(c).condition(patches, offsets, dims);
+                return parts.length == 1 ? parts[0] : Shapes.concat(1, parts);
+            }
+        };
+    }
+
     /** Pooling kernel = stride per axis: the stride, or the whole axis where it is shorter. */
     private static int[] kernel(int[] dhw, int[] poolDHW) {
         return new int[]{Math.min(poolDHW[0], dhw[0]), Math.min(poolDHW[1], dhw[1]), Math.min(poolDHW[2], dhw[2])};
@@ -126,16 +143,7 @@ public final class FeatureCache {
             if (v.nz != dhw[0] || v.ny != dhw[1] || v.nx != dhw[2])
                 throw new IllegalArgumentException("FeatureCache: volume " + i + " is " + v.nz + "×" + v.ny + "×" + v.nx
                         + " (D×H×W), its given size " + Arrays.toString(dhw));
-            PatchFunction fn = (patches, offsets) -> {
-                try (Autograd.Scope g = Autograd.noGrad()) {
-                    int[][] dims = new int[offsets.length][];
-                    Arrays.fill(dims, dhw);
-                    Tensor[] parts = new Tensor[1 + used.size()];
-                    parts[0] = descriptor.forward(patches);
-                    for (int c = 0; c < used.size(); c++) parts[c + 1] = used.get(c).condition(patches, offsets, dims);
-                    return parts.length == 1 ? parts[0] : Shapes.concat(1, parts);
-                }
-            };
+            PatchFunction fn = features(descriptor, used, dhw);
             SlidingWindow.Options o = new SlidingWindow.Options().patch(windowDHW[0], windowDHW[1], windowDHW[2]).overlap(OVERLAP).backend(be);
             float[] full = SlidingWindow.run(v.floats(), dhw, fn, o).data();
             float[] desc = pool(be, full, 0, d, dhw, poolDHW);

@@ -53,6 +53,8 @@ public final class Evaluation implements AutoCloseable {
     private float[] sScores = new float[0];
     private boolean[] sLabels = new boolean[0];
     private int sCount;
+    /** Voxels kept per scan for the bootstrap by default: every lesion voxel of a typical scan, and a sample of the normal ones. */
+    public static final int BOOTSTRAP_LESION = 100_000, BOOTSTRAP_NORMAL = 20_000;
     /** Per-scan sample for {@link #bootstrapTable}; null when not asked for. */
     private BootstrapSample boot;
 

@@ -116,6 +116,13 @@ public final class ScanBootstrap {
         return new double[]{quantile(v, q), quantile(v, 1 - q)};
     }
 
+    /** {@link #interval(double[], double)} of method m's column of {@link #replicates}' result. */
+    public static double[] interval(double[][] replicates, int m, double level) {
+        double[] v = new double[replicates.length];
+        for (int r = 0; r < v.length; r++) v[r] = replicates[r][m];
+        return interval(v, level);
+    }
+
     private static double quantile(double[] sorted, double q) {
         double x = q * (sorted.length - 1);
         int lo = (int) Math.floor(x), hi = Math.min(lo + 1, sorted.length - 1);

@@ -311,7 +311,7 @@ public final class Demo {
         Path tmp = Files.createDirectories(out.resolve("tmp"));
         List<Evaluation> evals = new ArrayList<>();
         for (int m = 0; m < nm; m++)
-            evals.add(Evaluation.paper(tmp, Evaluation.Sampling.paper(cfg.seed)).keepBootstrapSample(BOOTSTRAP_LESION, KIND_NEGATIVES, cfg.seed));
+            evals.add(Evaluation.paper(tmp, Evaluation.Sampling.paper(cfg.seed)).keepBootstrapSample(Evaluation.BOOTSTRAP_LESION, KIND_NEGATIVES, cfg.seed));
         // per-kind AUROC: all lesion voxels, plus the same sampled normal voxels for every method
         List<List<float[]>> kindScores = new ArrayList<>();
         List<int[]> kindLabels = new ArrayList<>();
@@ -458,8 +458,8 @@ public final class Demo {
         return out;
     }
 
-    /** Scan resamples for the report's intervals, and lesion voxels kept per scan for them (all, in the demo's cohorts). */
-    static final int BOOTSTRAP_RESAMPLES = 2000, BOOTSTRAP_LESION = 100_000;
+    /** Scan resamples for the report's intervals. */
+    static final int BOOTSTRAP_RESAMPLES = 2000;
 
     private static Map<LesionKind, Double> kindAurocs(List<float[]> scores, List<int[]> labels) {
         Map<LesionKind, Double> out = new LinkedHashMap<>();

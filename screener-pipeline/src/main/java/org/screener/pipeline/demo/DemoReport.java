@@ -60,7 +60,8 @@ final class DemoReport {
                         + "AUROC@0.3 and AUPRO@0.3 are divided by 0.3; regions are 26-connected lesion components. "
                         + "\"Sampled AUROC\" is the paper's protocol (≤ 1000 lesion and ≤ 1000 normal body voxels per scan, pooled). "
                         + "The 95 %% CI is a scan-level bootstrap (" + Demo.BOOTSTRAP_RESAMPLES + " resamples of the held-out scans with "
-                        + "replacement; each scan's lesion voxels against 20,000 sampled normal body voxels weighted to its full count): "
+                        + "replacement; each scan's lesion voxels against " + String.format(Locale.ROOT, "%,d", Demo.KIND_NEGATIVES)
+                        + " sampled normal body voxels weighted to its full count): "
                         + "how far the AUROC could move with another draw of as many scans.%n%n",
                 r.testScans, r.lesionVoxels, r.bodyVoxels - r.lesionVoxels));
 
@@ -196,10 +197,7 @@ final class DemoReport {
     }
 
     static double[] interval(Demo.Results r, String a) {
-        int ia = r.names.indexOf(a);
-        double[] v = new double[r.boot.length];
-        for (int k = 0; k < v.length; k++) v[k] = r.boot[k][ia];
-        return ScanBootstrap.interval(v, 0.95);
+        return ScanBootstrap.interval(r.boot, r.names.indexOf(a), 0.95);
     }
 
     private static String claim(String text, String ours, boolean agrees, boolean disagrees, Demo.Results r) {

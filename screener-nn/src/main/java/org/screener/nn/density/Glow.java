@@ -81,7 +81,14 @@ public final class Glow extends DensityModel {
         return y;
     }
 
+    /** Without autograd on the CPU backend, the fused {@link GlowCpu} kernel (same math, one pass per voxel block). */
     @Override public Tensor nll(Tensor y, Tensor c) {
+        if (GlowCpu.applies(this, y, c)) return GlowCpu.nll(this, y, c);
+        return nllOps(y, c);
+    }
+
+    /** The NLL composed of tensor ops (differentiable; the definition {@link GlowCpu} is tested against). */
+    public Tensor nllOps(Tensor y, Tensor c) {
         Tensor[] r = forward(y, c);
         Tensor half = Reductions.sum(r[0].square(), 1).mul(0.5f).add((float) (channels * HALF_LOG_2PI));
         return half.sub(r[1]);

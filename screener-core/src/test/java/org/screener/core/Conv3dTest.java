@@ -181,6 +181,10 @@ class Conv3dTest {
         compareWithRef(new ConvParams(2, 16, 18, v(4, 3, 50), v(3, 3, 3), v(1, 1, 1), v(0, 2, 1), v(1, 1, 1), 2), 15);
         // the production channel count: float rounding of the transforms stays within tolerance
         compareWithRef(new ConvParams(1, 32, 32, v(3, 4, 33), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 16);
+        // 16 tiles a row (a 32³ level): GEMMs one vector wide; 12 and 13 channels take the 8-, 4- and 1-row tiles
+        compareWithRef(new ConvParams(1, 12, 13, v(3, 4, 32), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 17);
+        // 40 tiles a row: column blocks of two vectors, then a last single one
+        compareWithRef(new ConvParams(2, 12, 12, v(2, 3, 80), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 18);
     }
 
     @Test

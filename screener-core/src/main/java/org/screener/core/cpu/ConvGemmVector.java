@@ -12,7 +12,12 @@ final class ConvGemmVector implements ConvGemm {
     private static final int L = S.length();
     private static final int KB = Integer.getInteger("screener.conv.kblock", 256);
 
-    @Override public int width() { return 2 * L; }
+    /**
+     * One vector: a 32³ UNet level has 16 Winograd tiles per row, and with a width of two vectors half of every
+     * GEMM there (and 20 of the 32 columns of a 12-channel weight gradient) was padding. Column blocks of two
+     * vectors take the 8 × 2 tile; a last single vector the 8 × 1 one.
+     */
+    @Override public int width() { return L; }
 
     @Override public void gemm(int m, int nw, int p, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
                                float[] c, int co, int ldc, boolean accumulate) {
@@ -22,7 +27,22 @@ final class ConvGemmVector implements ConvGemm {
             boolean acc = accumulate || q0 > 0;
             for (int j = 0; j < nw; j += 2 * L) {
                 int i = 0;
+                if (j + 2 * L > nw) {     // a last single vector
+                    for (; i + 8 <= m; i += 8) k8x1(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
+                    if (i + 4 <= m) {
+                        k4x1(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
+                        i += 4;
+                    }
+                    for (; i < m; i++) k1x1(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
+                    continue;
+                }
                 for (; i + 8 <= m; i += 8) k8(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
+                // k1's two accumulator chains leave most of the FMA pipes idle: rows 12 and 24 spent longer in
+                // their last 4 rows (k1) than in the first 8 or 16 (k8) before k4 took them
+                if (i + 4 <= m) {
+                    k4(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
+                    i += 4;
+                }
                 for (; i < m; i++) k1(i, j, q0, q1, a, ao, aoff, b, bo, boff, c, co, ldc, acc);
             }
         }
@@ -79,6 +99,37 @@ final class ConvGemmVector implements ConvGemm {
         c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
     }
 
+    private static void k4(int i, int j, int q0, int q1, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+                           float[] c, int co, int ldc, boolean acc) {
+        int a0 = ao + aoff[i + 0];
+        int a1 = ao + aoff[i + 1];
+        int a2 = ao + aoff[i + 2];
+        int a3 = ao + aoff[i + 3];
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int q = q0; q < q1; q++) {
+            int bi = bo + boff[q] + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector v0 = FloatVector.broadcast(S, a[a0 + q]); c00 = v0.fma(b0, c00); c01 = v0.fma(b1, c01);
+            FloatVector v1 = FloatVector.broadcast(S, a[a1 + q]); c10 = v1.fma(b0, c10); c11 = v1.fma(b1, c11);
+            FloatVector v2 = FloatVector.broadcast(S, a[a2 + q]); c20 = v2.fma(b0, c20); c21 = v2.fma(b1, c21);
+            FloatVector v3 = FloatVector.broadcast(S, a[a3 + q]); c30 = v3.fma(b0, c30); c31 = v3.fma(b1, c31);
+        }
+        int ci = co + i * ldc + j;
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci + 0 * ldc)); c01 = c01.add(FloatVector.fromArray(S, c, ci + 0 * ldc + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+        }
+        c00.intoArray(c, ci + 0 * ldc); c01.intoArray(c, ci + 0 * ldc + L);
+        c10.intoArray(c, ci + 1 * ldc); c11.intoArray(c, ci + 1 * ldc + L);
+        c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+    }
+
     private static void k1(int i, int j, int q0, int q1, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
                            float[] c, int co, int ldc, boolean acc) {
         int a0 = ao + aoff[i];
@@ -92,6 +143,87 @@ final class ConvGemmVector implements ConvGemm {
         int ci = co + i * ldc + j;
         if (acc) { c0 = c0.add(FloatVector.fromArray(S, c, ci)); c1 = c1.add(FloatVector.fromArray(S, c, ci + L)); }
         c0.intoArray(c, ci); c1.intoArray(c, ci + L);
+    }
+
+    private static void k8x1(int i, int j, int q0, int q1, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+                             float[] c, int co, int ldc, boolean acc) {
+        int a0 = ao + aoff[i + 0];
+        int a1 = ao + aoff[i + 1];
+        int a2 = ao + aoff[i + 2];
+        int a3 = ao + aoff[i + 3];
+        int a4 = ao + aoff[i + 4];
+        int a5 = ao + aoff[i + 5];
+        int a6 = ao + aoff[i + 6];
+        int a7 = ao + aoff[i + 7];
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        for (int q = q0; q < q1; q++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo + boff[q] + j);
+            c0 = FloatVector.broadcast(S, a[a0 + q]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + q]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + q]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + q]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + q]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + q]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + q]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + q]).fma(b0, c7);
+        }
+        int ci = co + i * ldc + j;
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci + 0 * ldc));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c4 = c4.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c5 = c5.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c6 = c6.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+            c7 = c7.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+        }
+        c0.intoArray(c, ci + 0 * ldc);
+        c1.intoArray(c, ci + 1 * ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc);
+        c5.intoArray(c, ci + 5 * ldc);
+        c6.intoArray(c, ci + 6 * ldc);
+        c7.intoArray(c, ci + 7 * ldc);
+    }
+
+    private static void k4x1(int i, int j, int q0, int q1, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+                             float[] c, int co, int ldc, boolean acc) {
+        int a0 = ao + aoff[i + 0];
+        int a1 = ao + aoff[i + 1];
+        int a2 = ao + aoff[i + 2];
+        int a3 = ao + aoff[i + 3];
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        for (int q = q0; q < q1; q++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo + boff[q] + j);
+            c0 = FloatVector.broadcast(S, a[a0 + q]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + q]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + q]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + q]).fma(b0, c3);
+        }
+        int ci = co + i * ldc + j;
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci + 0 * ldc));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + 1 * ldc));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+        }
+        c0.intoArray(c, ci + 0 * ldc);
+        c1.intoArray(c, ci + 1 * ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
+    }
+
+    private static void k1x1(int i, int j, int q0, int q1, float[] a, int ao, int[] aoff, float[] b, int bo, int[] boff,
+                             float[] c, int co, int ldc, boolean acc) {
+        int a0 = ao + aoff[i];
+        FloatVector c0 = FloatVector.zero(S);
+        for (int q = q0; q < q1; q++) c0 = FloatVector.broadcast(S, a[a0 + q]).fma(FloatVector.fromArray(S, b, bo + boff[q] + j), c0);
+        int ci = co + i * ldc + j;
+        if (acc) c0 = c0.add(FloatVector.fromArray(S, c, ci));
+        c0.intoArray(c, ci);
     }
 
     // The transforms go through small 4-row helpers: one big method with 64 vector temporaries exceeds C2's

@@ -27,9 +27,9 @@ public final class DemoCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--seed", defaultValue = "0", description = "seed of the cohort, the initialisation and the sampling (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--cases", paramLabel = "N", description = "scans in the cohort (default: 24)")
+    @Option(names = "--cases", paramLabel = "N", description = "scans in the cohort (default: 36)")
     Integer cases;
-    @Option(names = "--test-cases", paramLabel = "N", description = "held-out scans (default: 12; half of --cases when only that is given)")
+    @Option(names = "--test-cases", paramLabel = "N", description = "held-out scans (default: 24; two thirds of --cases when only that is given)")
     Integer testCases;
     @Option(names = "--size", paramLabel = "S", description = "synthetic grid: tiny, small or medium (default: medium)")
     String size;
@@ -60,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
         c.seed = seed;
         if (cases != null) c.cases = cases;
         if (testCases != null) c.testCases = testCases;
-        else if (cases != null) c.testCases = Math.max(1, cases / 2);
+        else if (cases != null) c.testCases = Math.max(1, cases * 2 / 3);
         if (size != null) c.size = size;
         if (spacing != null) c.spacing = spacing;
         if (descriptorSteps != null) c.descriptorSteps = descriptorSteps;

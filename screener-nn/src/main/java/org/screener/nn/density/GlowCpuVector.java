@@ -1,6 +1,7 @@
 package org.screener.nn.density;
 
 import jdk.incubator.vector.FloatVector;
+import org.screener.core.cpu.VectorMath;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class GlowCpuVector implements GlowCpu.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;   // the GEMM's species: never mix two
     private static final int L = S.length();
-    private static final FloatVector TWO = FloatVector.broadcast(S, 2f), ZERO = FloatVector.zero(S);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f), ONE = FloatVector.broadcast(S, 1f), ZERO = FloatVector.zero(S);
 
     /** Voxels a dense tile spans; the block size must be a multiple of it. */
     int tile() { return 2 * L; }
@@ -86,22 +87,28 @@ final class GlowCpuVector implements GlowCpu.Kernel {
                 int i = c * b + v;
                 FloatVector ls = FloatVector.fromArray(S, pc, (d + c) * b + v).add(lsc);
                 FloatVector.fromArray(S, x, i).add(sh).add(FloatVector.fromArray(S, pc, i))
-                        .mul(ls.lanewise(VectorOperators.EXP)).intoArray(x, i);
+                        .mul(VectorMath.exp(ls)).intoArray(x, i);
                 FloatVector.fromArray(S, ld, v).add(ls).intoArray(ld, v);
             }
         }
     }
 
     @Override public void coupling(float[] x, int half, int rest, float[] h, float[] ld, int b) {
-        for (int c = 0; c < rest; c++)
+        // e^(−|raw|) first, then log sigmoid = min(raw, 0) − log1p(e) and sigmoid = (raw < 0 ? e : 1) / (1 + e):
+        // two loops with one polynomial each (one loop with exp and log1p exceeded C2's inlining node budget)
+        float[] e = new float[b];
+        for (int c = 0; c < rest; c++) {
+            for (int v = 0; v < b; v += L)
+                VectorMath.exp(FloatVector.fromArray(S, h, c * b + v).add(TWO).abs().neg()).intoArray(e, v);
             for (int v = 0; v < b; v += L) {
-                FloatVector raw = FloatVector.fromArray(S, h, c * b + v).add(TWO);
-                FloatVector logSig = raw.min(ZERO).sub(raw.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+                FloatVector raw = FloatVector.fromArray(S, h, c * b + v).add(TWO), ev = FloatVector.fromArray(S, e, v);
+                FloatVector logSig = raw.min(ZERO).sub(VectorMath.log1p(ev));
+                FloatVector sig = ONE.blend(ev, raw.compare(VectorOperators.LT, 0f)).div(ev.add(1f));
                 int i = (half + c) * b + v;
-                FloatVector.fromArray(S, x, i).add(FloatVector.fromArray(S, h, (rest + c) * b + v))
-                        .mul(logSig.lanewise(VectorOperators.EXP)).intoArray(x, i);
+                FloatVector.fromArray(S, x, i).add(FloatVector.fromArray(S, h, (rest + c) * b + v)).mul(sig).intoArray(x, i);
                 FloatVector.fromArray(S, ld, v).add(logSig).intoArray(ld, v);
             }
+        }
     }
 
     @Override public void finish(float[] x, int d, float[] ld, float constant, float[] nll, int off, int count, int b) {

@@ -38,8 +38,11 @@ public final class GlowCpu {
          */
         void actNormCond(float[] x, int d, float[] shift, float[] logScale, float[] pc, float[] ld, int b);
 
-        /** raw = h[c] + 2: x[half + c] = (x[half + c] + h[rest + c])·sigmoid(raw), ld += log sigmoid(raw). */
-        void coupling(float[] x, int half, int rest, float[] h, float[] ld, int b);
+        /**
+         * raw = h[c] + 2: x[half + c] = (x[half + c] + h[rest + c])·sigmoid(raw), ld += log sigmoid(raw); tmp is a
+         * free row of b floats.
+         */
+        void coupling(float[] x, int half, int rest, float[] h, float[] ld, float[] tmp, int b);
 
         /** nll[off + v] = ½ Σ_c x[c][v]² + constant − ld[v] for v < count. */
         void finish(float[] x, int d, float[] ld, float constant, float[] nll, int off, int count, int b);
@@ -95,7 +98,7 @@ public final class GlowCpu {
             Scratch s = new Scratch(w, b);
             for (int blk = lo; blk < hi; blk++) {
                 int item = blk / perItem, v0 = (blk % perItem) * b, count = Math.min(b, v - v0);
-                s.load(ya, ca, item, v0, count, v);
+                s.load(w, ya, ca, item, v0, count, v);
                 s.run(kernel, w);
                 kernel.finish(s.x, w.d, s.ld, w.constant, oa, item * v + v0, count, b);
             }
@@ -159,7 +162,7 @@ public final class GlowCpu {
     private static final class Scratch {
         final int b;
         float[] x, t;               // the voxels' channels (d, b), and the invertible conv's output
-        final float[] in, h1, h2, h, pc, ld;
+        final float[] in, h1, h2, h, pc, ld, tmp;
 
         Scratch(Weights w, int b) {
             this.b = b;
@@ -171,15 +174,13 @@ public final class GlowCpu {
             h = new float[2 * w.rest * b];
             pc = w.dc > 0 ? new float[2 * w.d * b] : null;
             ld = new float[b];
+            tmp = new float[b];
         }
 
-        void load(float[] y, float[] c, int item, int v0, int count, int v) {
-            int d = x.length / b;
-            for (int ch = 0; ch < d; ch++) gather(y, ((long) item * d + ch) * v + v0, count, x, ch * b);
-            if (c != null) {
-                int dc = in.length / b - d / 2;
-                for (int ch = 0; ch < dc; ch++) gather(c, ((long) item * dc + ch) * v + v0, count, in, (d / 2 + ch) * b);
-            }
+        void load(Weights w, float[] y, float[] c, int item, int v0, int count, int v) {
+            for (int ch = 0; ch < w.d; ch++) gather(y, ((long) item * w.d + ch) * v + v0, count, x, ch * b);
+            if (c != null)
+                for (int ch = 0; ch < w.dc; ch++) gather(c, ((long) item * w.dc + ch) * v + v0, count, in, (w.half + ch) * b);
             java.util.Arrays.fill(ld, 0f);
         }
 
@@ -203,7 +204,7 @@ public final class GlowCpu {
                 k.dense(w.w1[s], w.b1[s], w.hidden, w.half + w.dc, in, 0, h1, b, true);
                 k.dense(w.w2[s], w.b2[s], w.hidden, w.hidden, h1, 0, h2, b, true);
                 k.dense(w.w3[s], w.b3[s], 2 * w.rest, w.hidden, h2, 0, h, b, false);
-                k.coupling(x, w.half, w.rest, h, ld, b);
+                k.coupling(x, w.half, w.rest, h, ld, tmp, b);
             }
         }
     }

@@ -29,7 +29,7 @@ final class GlowCpuScalar implements GlowCpu.Kernel {
             }
     }
 
-    @Override public void coupling(float[] x, int half, int rest, float[] h, float[] ld, int b) {
+    @Override public void coupling(float[] x, int half, int rest, float[] h, float[] ld, float[] tmp, int b) {
         for (int c = 0; c < rest; c++)
             for (int v = 0; v < b; v++) {
                 float raw = h[c * b + v] + 2f;

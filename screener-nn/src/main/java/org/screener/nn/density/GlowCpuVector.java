@@ -93,10 +93,9 @@ final class GlowCpuVector implements GlowCpu.Kernel {
         }
     }
 
-    @Override public void coupling(float[] x, int half, int rest, float[] h, float[] ld, int b) {
-        // e^(−|raw|) first, then log sigmoid = min(raw, 0) − log1p(e) and sigmoid = (raw < 0 ? e : 1) / (1 + e):
+    @Override public void coupling(float[] x, int half, int rest, float[] h, float[] ld, float[] e, int b) {
+        // e^(−|raw|) first (into e), then log sigmoid = min(raw, 0) − log1p(e) and sigmoid = (raw < 0 ? e : 1) / (1 + e):
         // two loops with one polynomial each (one loop with exp and log1p exceeded C2's inlining node budget)
-        float[] e = new float[b];
         for (int c = 0; c < rest; c++) {
             for (int v = 0; v < b; v += L)
                 VectorMath.exp(FloatVector.fromArray(S, h, c * b + v).add(TWO).abs().neg()).intoArray(e, v);

@@ -85,7 +85,7 @@ class GlowCpuTest {
         for (int j = 0; j < 2; j++) {
             ks[j].affine(xs[j], d, shift, scale, b);
             ks[j].actNormCond(xs[j], d, shift, logScale, pc, lds[j], b);
-            ks[j].coupling(xs[j], half, rest, h, lds[j], b);
+            ks[j].coupling(xs[j], half, rest, h, lds[j], new float[b], b);
         }
         assertClose(xs[0], xs[1]);
         assertClose(lds[0], lds[1]);

@@ -179,4 +179,19 @@ public interface Backend {
         if (shift != null) binary(BinaryOp.ADD, t, xs, shift, os, t, xs);
         copy(t, 0, out, 0, (long) rows * cols);
     }
+
+    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    // (end of H1)
+
+    // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    // (end of H2)
+
+    // ---- int32 indices and counter-based random numbers [H3] ----
+    // (end of H3)
+
+    // ---- lifetime: uninitialised allocation [H4] ----
+    // (end of H4)
+
+    // ---- fused-kernel extensions [H5] ----
+    // (end of H5)
 }

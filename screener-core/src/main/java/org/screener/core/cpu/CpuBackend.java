@@ -129,4 +129,19 @@ public final class CpuBackend implements Backend {
         NormCpu.rowAffine(CpuStorage.of(a), CpuStorage.of(scaleA), CpuStorage.of(b), CpuStorage.of(scaleB),
                 CpuStorage.of(shift), rows, cols, CpuStorage.of(out));
     }
+
+    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    // (end of H1)
+
+    // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    // (end of H2)
+
+    // ---- int32 indices and counter-based random numbers [H3] ----
+    // (end of H3)
+
+    // ---- lifetime: uninitialised allocation [H4] ----
+    // (end of H4)
+
+    // ---- fused-kernel extensions [H5] ----
+    // (end of H5)
 }

@@ -128,4 +128,19 @@ public final class RefBackend implements Backend {
     @Override public void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx) {
         IndexRef.scatterAddVoxels(RefStorage.of(g), n, c, v, index, RefStorage.of(gx));
     }
+
+    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    // (end of H1)
+
+    // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    // (end of H2)
+
+    // ---- int32 indices and counter-based random numbers [H3] ----
+    // (end of H3)
+
+    // ---- lifetime: uninitialised allocation [H4] ----
+    // (end of H4)
+
+    // ---- fused-kernel extensions [H5] ----
+    // (end of H5)
 }

@@ -58,6 +58,34 @@ public final class PreprocessedCache {
         });
     }
 
+    /**
+     * What {@link #read} returns for the file {@link #write} makes of {@code p}: the voxels rounded through
+     * float16 when {@code half}, the mask as int16 on the image's grid, fresh arrays. A cache miss hands this to
+     * its caller instead of {@code p}, so that a run which builds the cache trains on the same numbers as a run
+     * which finds it (with {@code p} itself the first run's first draws saw float32 voxels, every later draw and
+     * every later run the float16 ones).
+     */
+    public static Preprocessed asRead(Preprocessed p, boolean half) {
+        Volume img = p.image();
+        PreprocessGeometry g = p.geometry();
+        int[] dims = img.dims();
+        double[] sp = img.spacing();
+        double[][] aff = img.affine();
+        float[] src = img.floats();
+        float[] v = new float[src.length];
+        for (int i = 0; i < v.length; i++) v[i] = half ? Half.toFloat(Half.fromFloat(src[i])) : src[i];
+        Volume mask = null;
+        if (p.mask() != null) {
+            short[] m = p.mask().shorts();
+            float[] mf = m == null ? p.mask().floats() : null;
+            short[] out = new short[v.length];
+            for (int i = 0; i < out.length; i++) out[i] = m != null ? m[i] : (short) Math.round(mf[i]);
+            mask = Volume.ofShorts(dims[0], dims[1], dims[2], out, sp, aff);
+        }
+        PreprocessGeometry q = new PreprocessGeometry(g.origDims, g.origSpacing, g.origAffine(), g.cropLo, g.cropHi, dims, sp);
+        return new Preprocessed(Volume.ofFloats(dims[0], dims[1], dims[2], v, sp, aff), mask, q);
+    }
+
     public static Preprocessed read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);

@@ -65,8 +65,10 @@ public final class PreprocessedDataset {
         } catch (IllegalArgumentException e) {
             throw new IOException(c.image() + ": " + e.getMessage(), e);
         }
-        if (cached != null) PreprocessedCache.write(cached, p, config.cacheHalf);
-        return p;
+        if (cached == null) return p;
+        PreprocessedCache.write(cached, p, config.cacheHalf);
+        // The cache's voxels, not p's: otherwise the numbers a run trains on depend on whether the file existed
+        return PreprocessedCache.asRead(p, config.cacheHalf);
     }
 
     public Path cacheFile(Case c) throws IOException {

@@ -126,6 +126,47 @@ class CacheAndCasesTest {
         assertTrue(vs.name(0).endsWith("scan.nii"));
     }
 
+    /**
+     * The volume a cache miss returns is bit for bit the one a later hit reads back (float16-rounded voxels,
+     * int16 mask), so what a run trains on does not depend on whether the cache existed.
+     */
+    @Test void aMissReturnsWhatAHitReads() throws IOException {
+        Path src = dir.resolve("scan.nii"), lab = dir.resolve("scan-mask.nii");
+        Files.write(src, new byte[]{1});
+        Files.write(lab, new byte[]{2});
+        Volume ph = BodyCropTest.phantom();
+        float[] m = new float[(int) ph.size()];
+        for (int i = 0; i < m.length; i += 97) m[i] = 3;
+        Volume mask = ph.withFloats(m);                      // a float mask: the cache stores int16
+        VolumeReader reader = p -> p.equals(lab) ? mask : ph;
+        for (boolean half : new boolean[]{true, false}) {
+            PreprocessConfig cfg = PreprocessConfig.defaults();
+            cfg.cacheHalf = half;
+            Path cache = dir.resolve("cache-" + half);
+            List<Case> cases = List.of(new Case("scan", src, lab));
+            Preprocessed miss = new PreprocessedDataset(cases, reader, cfg, cache).load(0);
+            Preprocessed hit = new PreprocessedDataset(cases, reader, cfg, cache).load(0);
+            assertTrue(Files.isRegularFile(new PreprocessedDataset(cases, reader, cfg, cache).cacheFile(cases.get(0))));
+            float[] x = miss.image().floats(), y = hit.image().floats();
+            assertEquals(x.length, y.length);
+            for (int i = 0; i < x.length; i++)
+                assertEquals(Float.floatToRawIntBits(y[i]), Float.floatToRawIntBits(x[i]), "voxel " + i + " (half " + half + ")");
+            assertArrayEquals(hit.mask().shorts(), miss.mask().shorts());
+            assertArrayEquals(hit.image().spacing(), miss.image().spacing());
+            for (int r = 0; r < 4; r++) assertArrayEquals(hit.image().affine()[r], miss.image().affine()[r]);
+            assertArrayEquals(hit.geometry().cropLo, miss.geometry().cropLo);
+            assertArrayEquals(hit.geometry().outDims, miss.geometry().outDims);
+            assertArrayEquals(hit.geometry().outSpacing, miss.geometry().outSpacing);
+            // and the float16 cache does round: the float32 volume is not what either returns
+            if (half) {
+                float[] raw = Preprocessor.run(ph, mask, cfg).image().floats();
+                boolean rounded = false;
+                for (int i = 0; i < raw.length && !rounded; i++) rounded = raw[i] != x[i];
+                assertTrue(rounded, "float16 rounding changed no voxel");
+            }
+        }
+    }
+
     @Test void defaultReaderLoadsRealNiftiFiles() throws IOException {
         Path folder = dir.resolve("nifti");
         Files.createDirectories(folder);

@@ -8,7 +8,7 @@ package org.screener.core;
  */
 public record NormSpec(int n, int c, int s, int groups, boolean batch, float eps) {
     public NormSpec {
-        if (n < 0 || c <= 0 || s < 0 || (long) n * c > Integer.MAX_VALUE)
+        if (n < 0 || c < 0 || s < 0 || (long) n * c > Integer.MAX_VALUE)
             throw new IllegalArgumentException("NormSpec: bad sizes n=" + n + " c=" + c + " s=" + s);
         if (!batch && (groups <= 0 || c % groups != 0))
             throw new IllegalArgumentException("NormSpec: " + c + " channels are not divisible into " + groups + " groups");

@@ -89,7 +89,7 @@ public final class Norms {
         if (!training && runningMean != null)
             return channelNorm("batchNorm", x, 0, true, runningMean, runningVar, gamma, beta, eps, null, null, 0f);
         boolean update = training && runningMean != null;
-        if (update && x.numel() / c < 2)
+        if (update && c > 0 && x.numel() / c < 2)
             throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got " + Shape.str(xs));
         return channelNorm("batchNorm", x, 0, true, null, null, gamma, beta, eps,
                 update ? runningMean : null, update ? runningVar : null, momentum);

@@ -184,6 +184,98 @@ public interface Backend {
     // (end of H1)
 
     // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+
+    /**
+     * The per-row coefficients of group/instance/layer/batch norm (layout p, rows = p.rows()), so that
+     * y[r,j] = scale[r]·x[r,j] + shift[r] and center[r] is the mean of r's group (for {@link #rowDots} in the
+     * backward). All arithmetic is in double from the stored values, rounded once when written.
+     *
+     * <p>Statistics: from rowMean/rowM2 ({@link #rowMoments} of the rows) combined per group with Chan's formula
+     * (mean = Σ S·mean_r / count, M2 = Σ M2_r + S·(mean_r − mean)², biased variance M2 / count); or, with
+     * rowMean null, fixedMean/fixedVar (length C, batch mode only: evaluation with running statistics).
+     * rstd = 1/sqrt(var + eps); scale = rstd·gamma[ch], shift = beta[ch] − mean·scale (gamma, beta of length C,
+     * null for 1 and 0). If runningMean/runningVar (length C, batch mode, statistics from moments) are not
+     * null they are updated in place: r = (1 − momentum)·r + momentum·batch, with the unbiased variance
+     * var·count/(count − 1).
+     */
+    default void normForward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
+                             Storage gamma, Storage beta, Storage scale, Storage shift, Storage center,
+                             Storage runningMean, Storage runningVar, float momentum) {
+        int rows = p.rows(), c = p.c();
+        double[] sc = new double[rows], sh = new double[rows], ce = new double[rows];
+        double[] rm = h2Read(this, runningMean, c), rv = h2Read(this, runningVar, c);
+        org.screener.core.ref.NormRef.forward(p, h2Read(this, rowMean, rows), h2Read(this, rowM2, rows),
+                h2Read(this, fixedMean, c), h2Read(this, fixedVar, c), h2Read(this, gamma, c), h2Read(this, beta, c),
+                sc, sh, ce, rm, rv, momentum);
+        writeDouble(scale, 0, sc, 0, rows);
+        writeDouble(shift, 0, sh, 0, rows);
+        writeDouble(center, 0, ce, 0, rows);
+        if (rm != null) { writeDouble(runningMean, 0, rm, 0, c); writeDouble(runningVar, 0, rv, 0, c); }
+    }
+
+    /**
+     * The backward coefficients of {@link #normForward}, from the same statistics inputs (the group mean
+     * and rstd are recomputed from them with the same double arithmetic, never stored rounded) and the per-row
+     * sumG = Σ_j g[r,j], sumGC = Σ_j g[r,j]·(x[r,j] − center[r]) of {@link #rowDots}:
+     * gx[r,j] = a[r]·g[r,j] + b[r]·x[r,j] + t[r], i.e. rstd·(ĝ − mean ĝ − x̂·mean(ĝ·x̂)) with ĝ = gamma·g,
+     * x̂ = (x − mean)·rstd, means over the group; with fixed statistics (rowMean null) the statistics are
+     * constants and gx = a·g (b and t are then not written). dgamma[ch] = Σ_rows of ch rstd·sumGC[r] and
+     * dbeta[ch] = Σ sumG[r] (length C, overwritten). Any of a, b, t, dgamma, dbeta may be null (not wanted).
+     */
+    default void normBackward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
+                              Storage gamma, Storage sumG, Storage sumGC,
+                              Storage a, Storage b, Storage t, Storage dgamma, Storage dbeta) {
+        int rows = p.rows(), c = p.c();
+        double[] da = a == null ? null : new double[rows], db = b == null ? null : new double[rows];
+        double[] dt = t == null ? null : new double[rows];
+        double[] dg = dgamma == null ? null : new double[c], dbe = dbeta == null ? null : new double[c];
+        org.screener.core.ref.NormRef.backward(p, h2Read(this, rowMean, rows), h2Read(this, rowM2, rows),
+                h2Read(this, fixedMean, c), h2Read(this, fixedVar, c), h2Read(this, gamma, c),
+                h2Read(this, sumG, rows), h2Read(this, sumGC, rows), da, db, dt, dg, dbe);
+        boolean fixed = rowMean == null;
+        if (a != null) writeDouble(a, 0, da, 0, rows);
+        if (b != null && !fixed) writeDouble(b, 0, db, 0, rows);
+        if (t != null && !fixed) writeDouble(t, 0, dt, 0, rows);
+        if (dgamma != null) writeDouble(dgamma, 0, dg, 0, c);
+        if (dbeta != null) writeDouble(dbeta, 0, dbe, 0, c);
+    }
+
+    /**
+     * For the d×d row-major matrix a, in double precision from its stored entries, with an LU decomposition
+     * with partial pivoting: logAbsDet[0] = log|det a| = Σ log|U_ii|, and inv = scale[0]·a⁻¹ (scale a
+     * 1-element storage, null for 1: with the upstream gradient it is logAbsDet's backward in one rounding).
+     * Either output may be null. A matrix with a non-finite entry gives NaN in both; a singular one (an exactly
+     * zero pivot) gives logAbsDet = −∞ (the limit) and inv filled with NaN. Nothing is thrown, so that no
+     * caller has to read the result to the host.
+     */
+    default void inverseLogAbsDet(Storage a, int d, Storage scale, Storage inv, Storage logAbsDet) {
+        if (d <= 0) throw new IllegalArgumentException("inverseLogAbsDet: needs d >= 1, got " + d);
+        double[] in = inv == null ? null : new double[d * d], ld = logAbsDet == null ? null : new double[1];
+        double[] sc = h2Read(this, scale, 1);
+        org.screener.core.ref.LinalgRef.inverseLogAbsDet(h2Read(this, a, d * d), d, sc == null ? 1 : sc[0], in, ld);
+        if (in != null) writeDouble(inv, 0, in, 0, d * d);
+        if (ld != null) writeDouble(logAbsDet, 0, ld, 0, 1);
+    }
+
+    /**
+     * The backward of {@link #reduceMax}: mask (x's shape) is 1 at the first position, in row-major order of
+     * each slot's window, where x equals the slot's value in max (keep-dims shape; a NaN equals a NaN max),
+     * and 0 elsewhere. Exact for any slot size.
+     */
+    default void firstMaxMask(Storage x, int[] xShape, Storage max, int[] maxShape, Storage mask) {
+        int n = (int) Shape.numel(xShape), m = (int) Shape.numel(maxShape);
+        double[] out = new double[n];
+        org.screener.core.ref.ElementwiseRef.firstMaxMask(h2Read(this, x, n), xShape, h2Read(this, max, m), maxShape, out);
+        writeDouble(mask, 0, out, 0, n);
+    }
+
+    /** The first n values of s on the host in double, null for a null s (the defaults of the [H2] kernels). */
+    private static double[] h2Read(Backend be, Storage s, int n) {
+        if (s == null) return null;
+        double[] d = new double[n];
+        be.readDouble(s, 0, d, 0, n);
+        return d;
+    }
     // (end of H2)
 
     // ---- int32 indices and counter-based random numbers [H3] ----

@@ -172,4 +172,61 @@ class ReductionsTest {
             assertEquals(row[j], rs[j], 2e-7 * row[j], "row sum " + j);
         }
     }
+
+    // ---- the max-reduction backward mask (Backend.firstMaxMask) --------------------------------------------
+
+    /** x from a few levels (many ties), its max on the CPU; masks of CPU, reference and default must be equal. */
+    static void compareMasks(int[] shape, long seed, float[] levels) {
+        Random rnd = new Random(seed);
+        int n = (int) Shape.numel(shape);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = levels[rnd.nextInt(levels.length)];
+        Backend cpu = TestUtil.cpu(), ref = TestUtil.ref(), dflt = DefaultKernels.cpuWithDefaults("firstMaxMask");
+        Tensor xc = Tensor.of(cpu, v, shape), xr = Tensor.of(ref, v, shape);
+        for (int sub = 0; sub < 1 << shape.length; sub++) {
+            int[] ms = shape.clone();
+            for (int d = 0; d < shape.length; d++) if ((sub >> d & 1) != 0) ms[d] = 1;
+            Tensor mc = Tensor.zeros(cpu, ms), mr = Tensor.zeros(ref, ms);
+            cpu.reduceMax(xc.storage(), shape, mc.storage(), ms);
+            ref.reduceMax(xr.storage(), shape, mr.storage(), ms);
+            Tensor kc = Tensor.full(cpu, 7f, shape), kr = Tensor.full(ref, 7f, shape), kd = Tensor.full(cpu, 7f, shape);
+            cpu.firstMaxMask(xc.storage(), shape, mc.storage(), ms, kc.storage());
+            ref.firstMaxMask(xr.storage(), shape, mr.storage(), ms, kr.storage());
+            dflt.firstMaxMask(xc.storage(), shape, mc.storage(), ms, kd.storage());
+            String what = "firstMaxMask " + Shape.str(shape) + " -> " + Shape.str(ms);
+            float[] c = kc.toArray();
+            assertArrayEquals(kr.toArray(), c, what + " cpu vs ref");
+            assertArrayEquals(c, kd.toArray(), what + " cpu vs default");
+            // one 1 per slot, the rest 0
+            Tensor ones = Tensor.zeros(cpu, ms);
+            cpu.reduceSum(kc.storage(), shape, ones.storage(), ms);
+            for (float o : ones.toArray()) assertEquals(1f, o, what + " ones per slot");
+        }
+    }
+
+    @Test
+    void firstMaxMaskCpuMatchesReferenceWithTies() {
+        float[] few = {-1f, 0f, 2f}, special = {Float.NEGATIVE_INFINITY, -0f, 0f, 3f, Float.POSITIVE_INFINITY, Float.NaN};
+        compareMasks(new int[]{3, 5, 7, 4}, 30, few);
+        compareMasks(new int[]{2, 1, 13, 3}, 31, few);
+        compareMasks(new int[]{2, 3, 1, 5, 7}, 32, special);
+        compareMasks(new int[]{1, 1}, 33, few);
+        compareMasks(new int[]{4, 4300}, 34, few);          // inner axis kept over more than one column block
+        compareMasks(new int[]{3, 17, 130, 151}, 35, new float[]{0f, 1f});   // ~10^6 values: parallel tasks
+    }
+
+    @Test
+    void maxGradientGoesToTheFirstTieInHugeSlots() {
+        // above 2^24 values per slot the old float-rank trick shared the gradient among ties; now it is exact
+        int n = (1 << 24) + 5;
+        float[] v = new float[n];
+        v[3] = 2f;
+        v[n - 1] = 2f;
+        Tensor x = Tensor.of(TestUtil.cpu(), v, n).requiresGrad(true);
+        Reductions.max(x).backward();
+        float[] g = x.grad().toArray();
+        assertEquals(1f, g[3]);
+        assertEquals(0f, g[n - 1]);
+        assertEquals(1.0, Reductions.sum(x.grad()).itemDouble(), 0);
+    }
 }

@@ -3,6 +3,7 @@ package org.screener.core.cpu;
 import org.screener.core.Backend;
 import org.screener.core.BinaryOp;
 import org.screener.core.ConvParams;
+import org.screener.core.NormSpec;
 import org.screener.core.Storage;
 import org.screener.core.UnaryOp;
 
@@ -134,6 +135,29 @@ public final class CpuBackend implements Backend {
     // (end of H1)
 
     // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    @Override public void normForward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
+                                      Storage gamma, Storage beta, Storage scale, Storage shift, Storage center,
+                                      Storage runningMean, Storage runningVar, float momentum) {
+        NormCpu.normForward(p, CpuStorage.of(rowMean), CpuStorage.of(rowM2), CpuStorage.of(fixedMean), CpuStorage.of(fixedVar),
+                CpuStorage.of(gamma), CpuStorage.of(beta), CpuStorage.of(scale), CpuStorage.of(shift), CpuStorage.of(center),
+                CpuStorage.of(runningMean), CpuStorage.of(runningVar), momentum);
+    }
+
+    @Override public void normBackward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
+                                       Storage gamma, Storage sumG, Storage sumGC,
+                                       Storage a, Storage b, Storage t, Storage dgamma, Storage dbeta) {
+        NormCpu.normBackward(p, CpuStorage.of(rowMean), CpuStorage.of(rowM2), CpuStorage.of(fixedMean), CpuStorage.of(fixedVar),
+                CpuStorage.of(gamma), CpuStorage.of(sumG), CpuStorage.of(sumGC), CpuStorage.of(a), CpuStorage.of(b),
+                CpuStorage.of(t), CpuStorage.of(dgamma), CpuStorage.of(dbeta));
+    }
+
+    @Override public void inverseLogAbsDet(Storage a, int d, Storage scale, Storage inv, Storage logAbsDet) {
+        LinalgCpu.inverseLogAbsDet(CpuStorage.of(a), d, CpuStorage.of(scale), CpuStorage.of(inv), CpuStorage.of(logAbsDet));
+    }
+
+    @Override public void firstMaxMask(Storage x, int[] xs, Storage max, int[] ms, Storage mask) {
+        ReduceCpu.firstMaxMask(CpuStorage.of(x), xs, CpuStorage.of(max), ms, CpuStorage.of(mask));
+    }
     // (end of H2)
 
     // ---- int32 indices and counter-based random numbers [H3] ----

@@ -1,5 +1,7 @@
 package org.screener.core.cpu;
 
+import org.screener.core.NormSpec;
+
 /**
  * Fused row kernels behind group/instance/batch/layer norm (see {@code Backend.rowMoments} etc.): each is one
  * pass over the data (moments: two passes over a row, the second usually from cache), rows split over threads.
@@ -98,5 +100,105 @@ public final class NormCpu {
 
     private static void affine2(float[] a, float sa, float[] b, float sb, float t, float[] out, int o, int n) {
         for (int j = o; j < o + n; j++) out[j] = sa * a[j] + sb * b[j] + t;
+    }
+
+    // ---- statistics and coefficients (Backend.normForward / normBackward) --------------------------------
+    // O(N·C) work on the row moments: single-threaded double loops over the float arrays, in exactly the
+    // order of NormRef, so the float results are NormRef's rounded (and today's Norms, bit for bit).
+
+    /** {mean, biased variance, rstd} per statistics group. */
+    static double[][] stats(NormSpec p, float[] rowMean, float[] rowM2, float[] fixedMean, float[] fixedVar) {
+        int rows = p.rows(), nStat = p.stats(), s = p.s();
+        long cnt = p.count();
+        double[] mu = new double[nStat], var = new double[nStat], rstd = new double[nStat];
+        if (rowMean == null) {
+            if (!p.batch() || fixedMean == null || fixedVar == null)
+                throw new IllegalArgumentException("cpu norm statistics: give row moments, or fixed mean and variance in "
+                        + "batch mode; " + p);
+            for (int k = 0; k < nStat; k++) {
+                mu[k] = fixedMean[k];
+                var[k] = fixedVar[k];
+                rstd[k] = 1 / Math.sqrt((double) fixedVar[k] + p.eps());   // in double, as from a double array
+            }
+            return new double[][]{mu, var, rstd};
+        }
+        if (cnt == 0) throw new IllegalArgumentException("cpu norm statistics: no values per group in " + p);
+        for (int r = 0; r < rows; r++) mu[p.statOf(r)] += rowMean[r] * (double) s;
+        for (int k = 0; k < nStat; k++) mu[k] /= cnt;
+        for (int r = 0; r < rows; r++) {
+            double d = rowMean[r] - mu[p.statOf(r)];
+            var[p.statOf(r)] += rowM2[r] + s * d * d;
+        }
+        for (int k = 0; k < nStat; k++) {
+            var[k] /= cnt;
+            rstd[k] = 1 / Math.sqrt(var[k] + p.eps());
+        }
+        return new double[][]{mu, var, rstd};
+    }
+
+    public static void normForward(NormSpec p, float[] rowMean, float[] rowM2, float[] fixedMean, float[] fixedVar,
+                                   float[] gamma, float[] beta, float[] scale, float[] shift, float[] center,
+                                   float[] runningMean, float[] runningVar, float momentum) {
+        double[][] st = stats(p, rowMean, rowM2, fixedMean, fixedVar);
+        double[] mu = st[0], var = st[1], rstd = st[2];
+        int rows = p.rows(), c = p.c();
+        for (int r = 0; r < rows; r++) {
+            int k = p.statOf(r), ch = r % c;
+            double sc = rstd[k] * (gamma == null ? 1 : (double) gamma[ch]);
+            scale[r] = (float) sc;
+            shift[r] = (float) ((beta == null ? 0 : (double) beta[ch]) - mu[k] * sc);
+            center[r] = (float) mu[k];
+        }
+        if (runningMean != null || runningVar != null) {
+            if (runningMean == null || runningVar == null || !p.batch() || rowMean == null)
+                throw new IllegalArgumentException("cpu norm statistics: running statistics need both arrays, batch mode "
+                        + "and statistics from row moments; " + p);
+            long cnt = p.count();
+            if (cnt < 2) throw new IllegalArgumentException("cpu norm statistics: the unbiased variance needs more than "
+                    + "one value per channel; " + p);
+            for (int k = 0; k < c; k++) {
+                runningMean[k] = (float) ((1 - momentum) * (double) runningMean[k] + momentum * mu[k]);
+                runningVar[k] = (float) ((1 - momentum) * (double) runningVar[k] + momentum * var[k] * cnt / (cnt - 1));
+            }
+        }
+    }
+
+    public static void normBackward(NormSpec p, float[] rowMean, float[] rowM2, float[] fixedMean, float[] fixedVar,
+                                    float[] gamma, float[] sumG, float[] sumGC,
+                                    float[] a, float[] b, float[] t, float[] dgamma, float[] dbeta) {
+        double[][] st = stats(p, rowMean, rowM2, fixedMean, fixedVar);
+        double[] mu = st[0], rstd = st[2];
+        int rows = p.rows(), c = p.c(), nStat = p.stats();
+        long cnt = p.count();
+        if (dgamma != null) {
+            double[] d = new double[c];
+            for (int r = 0; r < rows; r++) d[r % c] += rstd[p.statOf(r)] * sumGC[r];
+            for (int ch = 0; ch < c; ch++) dgamma[ch] = (float) d[ch];
+        }
+        if (dbeta != null) {
+            double[] d = new double[c];
+            for (int r = 0; r < rows; r++) d[r % c] += sumG[r];
+            for (int ch = 0; ch < c; ch++) dbeta[ch] = (float) d[ch];
+        }
+        if (a == null && b == null && t == null) return;
+        boolean fixed = rowMean == null;
+        double[] k1 = new double[nStat], k2 = new double[nStat];
+        if (!fixed) {
+            for (int r = 0; r < rows; r++) {
+                int k = p.statOf(r);
+                double gm = gamma == null ? 1 : (double) gamma[r % c];
+                k1[k] += gm * sumG[r];
+                k2[k] += gm * rstd[k] * sumGC[r];
+            }
+            for (int k = 0; k < nStat; k++) { k1[k] /= cnt; k2[k] /= cnt; }
+        }
+        for (int r = 0; r < rows; r++) {
+            int k = p.statOf(r);
+            double rs = rstd[k];
+            if (a != null) a[r] = (float) (rs * (gamma == null ? 1 : (double) gamma[r % c]));
+            if (fixed) continue;
+            if (b != null) b[r] = (float) (-rs * rs * k2[k]);
+            if (t != null) t[r] = (float) (rs * rs * k2[k] * mu[k] - rs * k1[k]);
+        }
     }
 }

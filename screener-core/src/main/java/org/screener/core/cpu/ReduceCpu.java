@@ -204,4 +204,99 @@ public final class ReduceCpu {
         for (int i = lo; i < hi; i++) m = Math.max(m, x[i]);
         return m;
     }
+
+    /**
+     * The backward mask of a max reduction (see {@code Backend.firstMaxMask}): 1 at the first position in
+     * row-major order of each slot's window where x equals the slot's max (NaN equal to a NaN max), else 0.
+     * Axes are merged as in {@link #reduce}; each task owns whole slots (or a column block of a row of slots)
+     * and walks its window in order, stopping at the first hit, so the result does not depend on threads.
+     */
+    public static void firstMaxMask(float[] x, int[] xs, float[] max, int[] ms, float[] mask) {
+        int rank = xs.length;
+        if (ms.length != rank)
+            throw new IllegalArgumentException("cpu firstMaxMask: ranks differ: " + Arrays.toString(xs) + " vs " + Arrays.toString(ms));
+        int[] dims = new int[rank];
+        boolean[] red = new boolean[rank];
+        int m = 0;
+        long n = 1, mOut = 1;
+        for (int d = 0; d < rank; d++) {
+            n *= xs[d];
+            mOut *= ms[d];
+            if (ms[d] != xs[d] && ms[d] != 1)
+                throw new IllegalArgumentException("cpu firstMaxMask: max shape " + Arrays.toString(ms)
+                        + " is not a keep-dims reduction of " + Arrays.toString(xs));
+            if (xs[d] == 1) continue;
+            boolean r = ms[d] == 1;
+            if (m > 0 && red[m - 1] == r) dims[m - 1] *= xs[d];
+            else { dims[m] = xs[d]; red[m] = r; m++; }
+        }
+        if (n == 0) return;
+        boolean anyRed = false;
+        for (int d = 0; d < m; d++) anyRed |= red[d];
+        final int total = (int) n;
+        if (!anyRed) {   // every slot holds one element: x itself is the max
+            Parallel.forRange(total, MIN_CHUNK, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) mask[i] = same(x[i], max[i]) ? 1f : 0f;
+            });
+            return;
+        }
+        Arrays.fill(mask, 0, (int) n, 0f);
+        final int L = dims[m - 1];
+        final boolean innerRed = red[m - 1];
+        final int units = (int) (mOut / (innerRed ? 1 : L));
+        long[] xst = new long[m];
+        long s = 1;
+        for (int d = m - 1; d >= 0; d--) { xst[d] = s; s *= dims[d]; }
+        int nk = 0, nr0 = 0;
+        for (int d = 0; d < m - 1; d++) if (red[d]) nr0++; else nk++;
+        int[] kDims = new int[nk], rDims = new int[nr0];
+        long[] kSt = new long[nk], rSt = new long[nr0];
+        for (int d = 0, ik = 0, ir = 0; d < m - 1; d++) {
+            if (red[d]) { rDims[ir] = dims[d]; rSt[ir++] = xst[d]; }
+            else { kDims[ik] = dims[d]; kSt[ik++] = xst[d]; }
+        }
+        int colBlocks = innerRed ? 1 : (L + COL_BLOCK - 1) / COL_BLOCK;
+        int nTasks = units * colBlocks;
+        int perOut = (int) (n / mOut);
+        int minTasks = Math.max(1, MIN_CHUNK / Math.max(1, perOut * (innerRed ? 1 : Math.min(L, COL_BLOCK))));
+        Parallel.forRange(nTasks, minTasks, (lo, hi) -> {
+            int nr = rDims.length;
+            int[] ridx = new int[nr];
+            boolean[] found = innerRed ? null : new boolean[Math.min(L, COL_BLOCK)];
+            for (int t = lo; t < hi; t++) {
+                int q = t / colBlocks, cb = t - q * colBlocks;
+                long base = 0;
+                int rem = q;
+                for (int d = kDims.length - 1; d >= 0; d--) {
+                    int c = rem % kDims[d];
+                    rem /= kDims[d];
+                    base += c * kSt[d];
+                }
+                Arrays.fill(ridx, 0);
+                long off = base;
+                if (innerRed) {
+                    float mx = max[q];
+                    search:
+                    while (true) {
+                        for (int j = (int) off, e = j + L; j < e; j++)
+                            if (same(x[j], mx)) { mask[j] = 1f; break search; }
+                        if (!advance(ridx, rDims, rSt, nr)) break;
+                        off = base + offset(ridx, rSt, nr);
+                    }
+                } else {
+                    int c0 = cb * COL_BLOCK, len = Math.min(L - c0, COL_BLOCK), mo = q * L + c0, left = len;
+                    Arrays.fill(found, 0, len, false);
+                    while (left > 0) {
+                        int o = (int) off + c0;
+                        for (int j = 0; j < len; j++)
+                            if (!found[j] && same(x[o + j], max[mo + j])) { mask[o + j] = 1f; found[j] = true; left--; }
+                        if (!advance(ridx, rDims, rSt, nr)) break;
+                        off = base + offset(ridx, rSt, nr);
+                    }
+                }
+            }
+        });
+    }
+
+    private static boolean same(float v, float m) { return v == m || v != v && m != m; }
 }

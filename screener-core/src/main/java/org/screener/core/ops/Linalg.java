@@ -4,9 +4,6 @@ import org.screener.core.Backend;
 import org.screener.core.Shape;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
 
 /** Matrix products and small-matrix linear algebra. */
 public final class Linalg {
@@ -70,12 +67,16 @@ public final class Linalg {
         });
     }
 
-    /** Inverse of a square matrix, computed in double with EJML. Backward: dA = -A^-T · g · A^-T. */
+    /**
+     * Inverse of a square matrix, by the backend's {@link Backend#inverseLogAbsDet} (LU in double on the stored
+     * entries). A singular matrix gives all NaN (nothing is thrown: that would need its result on the host).
+     * Backward: dA = −A^-T · g · A^-T.
+     */
     public static Tensor inverse(Tensor a) {
         int d = square("inverse", a);
         Backend be = a.backend();
-        DMatrixRMaj inv = invert("inverse", a, toEjml(a, d));
-        Tensor y = Tensor.ofDouble(be, inv.data, d, d);
+        Tensor y = Tensor.empty(be, d, d);
+        be.inverseLogAbsDet(a.storage(), d, null, y.storage(), null);
         return Autograd.record(y, "inverse", new Tensor[]{a}, g -> {
             Tensor t = Tensor.empty(be, d, d), ga = Tensor.empty(be, d, d);
             be.gemm(false, true, d, d, d, 1f, g.storage(), 0, d, y.storage(), 0, d, 0f, t.storage(), 0, d);
@@ -85,24 +86,22 @@ public final class Linalg {
     }
 
     /**
-     * log|det a| of a square matrix as a scalar, from an LU decomposition in double (EJML), so it neither
-     * overflows nor loses the small factors. Backward: dA = g · A^-T.
+     * log|det a| of a square matrix as a scalar, from the backend's LU decomposition in double
+     * ({@link Backend#inverseLogAbsDet}), so it neither overflows nor loses the small factors. A singular matrix
+     * gives −∞ (and a NaN gradient), a non-finite entry NaN; nothing is thrown, so a training step that uses it
+     * (Glow's 1×1×1 conv) never waits for the host. Backward: dA = g · A^-T, the inverse scaled by g in double
+     * in the kernel and then transposed.
      */
     public static Tensor logAbsDet(Tensor a) {
         int d = square("logAbsDet", a);
         Backend be = a.backend();
-        DMatrixRMaj am = toEjml(a, d);
-        DMatrixRMaj f = luFactors("logAbsDet", a, am);
-        double s = 0;
-        for (int i = 0; i < d; i++) s += Math.log(Math.abs(f.get(i, i)));
-        Tensor y = Tensor.ofDouble(be, new double[]{s});
+        Tensor y = Tensor.empty(be);   // a scalar
+        be.inverseLogAbsDet(a.storage(), d, null, null, y.storage());
         return Autograd.record(y, "logAbsDet", new Tensor[]{a}, g -> {
-            DMatrixRMaj inv = invert("logAbsDet backward", a, am);
-            double gs = g.itemDouble();
-            double[] ga = new double[d * d];
-            for (int i = 0; i < d; i++)
-                for (int j = 0; j < d; j++) ga[i * d + j] = gs * inv.get(j, i);
-            return new Tensor[]{Tensor.ofDouble(be, ga, d, d)};
+            Tensor ginv = Tensor.empty(be, d, d), ga = Tensor.empty(be, d, d);
+            be.inverseLogAbsDet(a.storage(), d, g.storage(), ginv.storage(), null);
+            be.permute(ginv.storage(), new int[]{d, d}, new int[]{1, 0}, ga.storage());
+            return new Tensor[]{ga};
         });
     }
 
@@ -146,31 +145,5 @@ public final class Linalg {
         if (a.rank() != 2 || a.dim(0) != a.dim(1) || a.dim(0) == 0)
             throw new IllegalArgumentException(op + ": needs a non-empty square matrix, got " + Shape.str(a.shape()));
         return a.dim(0);
-    }
-
-    /** The packed L and U factors of a pivoted LU decomposition; throws if a pivot is exactly zero. */
-    private static DMatrixRMaj luFactors(String op, Tensor a, DMatrixRMaj am) {
-        LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();
-        if (!lu.decompose(am.copy()))
-            throw new IllegalArgumentException(op + ": LU decomposition of " + Shape.str(a.shape()) + " failed");
-        DMatrixRMaj f = lu.getLU();
-        for (int i = 0; i < f.numRows; i++)
-            if (f.get(i, i) == 0 || !Double.isFinite(f.get(i, i)))
-                throw new IllegalArgumentException(op + ": matrix " + Shape.str(a.shape()) + " is singular");
-        return f;
-    }
-
-    /** EJML's small-matrix inverse does not report singularity, so check the LU pivots and the result. */
-    private static DMatrixRMaj invert(String op, Tensor a, DMatrixRMaj am) {
-        luFactors(op, a, am);
-        DMatrixRMaj inv = new DMatrixRMaj(am.numRows, am.numCols);
-        boolean ok = CommonOps_DDRM.invert(am.copy(), inv);
-        for (double v : inv.data) ok &= Double.isFinite(v);
-        if (!ok) throw new IllegalArgumentException(op + ": matrix " + Shape.str(a.shape()) + " is singular");
-        return inv;
-    }
-
-    private static DMatrixRMaj toEjml(Tensor a, int d) {
-        return DMatrixRMaj.wrap(d, d, a.toDoubleArray());
     }
 }

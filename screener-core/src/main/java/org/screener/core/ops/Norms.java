@@ -1,6 +1,7 @@
 package org.screener.core.ops;
 
 import org.screener.core.Backend;
+import org.screener.core.NormSpec;
 import org.screener.core.Shape;
 import org.screener.core.Storage;
 import org.screener.core.Tensor;
@@ -11,7 +12,9 @@ import org.screener.core.autograd.Autograd;
  * (S = product of the spatial axes) and use the backend's fused row kernels ({@link Backend#rowMoments},
  * {@link Backend#rowDots}, {@link Backend#rowAffine}): the forward reads x twice (moments, then the affine
  * map), the backward reads g and x twice (two dot products per row, then one affine map of g and x).
- * Per-row moments are combined per group in double with Chan's formula; only O(N·C) numbers leave the backend.
+ * Per-row moments are combined per group in double with Chan's formula by {@link Backend#normForward}, whose
+ * per-row coefficients feed rowAffine; the backward recomputes the statistics from the same row moments in
+ * {@link Backend#normBackward}. Nothing is read to the host, forward or backward.
  */
 public final class Norms {
     private Norms() {}
@@ -32,7 +35,7 @@ public final class Norms {
             checkParam("groupNorm", "gamma", gamma, c, xs);
             checkParam("groupNorm", "beta", beta, c, xs);
             Tensor xhat = Shapes.reshape(channelNorm("groupNorm", Shapes.reshape(x, n * groups, 1, (int) (cpg * s)), 1,
-                    false, null, null, null, null, eps, null), xs);
+                    false, null, null, null, null, eps, null, null, 0f), xs);
             int[] ps = new int[xs.length - 1];
             java.util.Arrays.fill(ps, 1);
             ps[0] = c;
@@ -40,7 +43,7 @@ public final class Norms {
             if (beta != null) xhat = Elementwise.add(xhat, Shapes.reshape(beta, ps));
             return xhat;
         }
-        return channelNorm("groupNorm", x, groups, false, null, null, gamma, beta, eps, null);
+        return channelNorm("groupNorm", x, groups, false, null, null, gamma, beta, eps, null, null, 0f);
     }
 
     /** Below this many values per channel, group norm normalises whole groups as rows (see groupNorm). */
@@ -49,7 +52,7 @@ public final class Norms {
     /** InstanceNorm: group norm with one group per channel. */
     public static Tensor instanceNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         checkNC("instanceNorm", x);
-        return channelNorm("instanceNorm", x, x.dim(1), false, null, null, gamma, beta, eps, null);
+        return channelNorm("instanceNorm", x, x.dim(1), false, null, null, gamma, beta, eps, null, null, 0f);
     }
 
     /** LayerNorm over the last axis of x (M, C) (any leading axes); gamma and beta have shape (C). */
@@ -62,7 +65,7 @@ public final class Norms {
         int rows = (int) (x.numel() / Math.max(1, c));
         // each row is a sample with one channel of c values; the affine part is per column, so it is broadcast
         Tensor xhat = Shapes.reshape(channelNorm("layerNorm", Shapes.reshape(x, rows, 1, c), 1, false, null, null,
-                null, null, eps, null), xs);
+                null, null, eps, null, null, 0f), xs);
         if (gamma != null) xhat = Elementwise.mul(xhat, Shapes.reshape(gamma, c));
         if (beta != null) xhat = Elementwise.add(xhat, Shapes.reshape(beta, c));
         return xhat;
@@ -84,23 +87,12 @@ public final class Norms {
         if ((runningMean == null) != (runningVar == null))
             throw new IllegalArgumentException("batchNorm: give both runningMean and runningVar or neither");
         if (!training && runningMean != null)
-            return channelNorm("batchNorm", x, 0, true, runningMean.toDoubleArray(), runningVar.toDoubleArray(),
-                    gamma, beta, eps, null);
-        double[][] stats = new double[2][];
-        Tensor y = channelNorm("batchNorm", x, 0, true, null, null, gamma, beta, eps, stats);
-        if (training && runningMean != null) {
-            long cnt = x.numel() / c;
-            if (cnt < 2) throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got "
-                    + Shape.str(xs));
-            double[] rm = runningMean.toDoubleArray(), rv = runningVar.toDoubleArray();
-            for (int k = 0; k < c; k++) {
-                rm[k] = (1 - momentum) * rm[k] + momentum * stats[0][k];
-                rv[k] = (1 - momentum) * rv[k] + momentum * stats[1][k] * cnt / (cnt - 1);
-            }
-            runningMean.backend().writeDouble(runningMean.storage(), 0, rm, 0, c);
-            runningVar.backend().writeDouble(runningVar.storage(), 0, rv, 0, c);
-        }
-        return y;
+            return channelNorm("batchNorm", x, 0, true, runningMean, runningVar, gamma, beta, eps, null, null, 0f);
+        boolean update = training && runningMean != null;
+        if (update && c > 0 && x.numel() / c < 2)
+            throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got " + Shape.str(xs));
+        return channelNorm("batchNorm", x, 0, true, null, null, gamma, beta, eps,
+                update ? runningMean : null, update ? runningVar : null, momentum);
     }
 
     private static void checkNC(String op, Tensor x) {
@@ -116,105 +108,71 @@ public final class Norms {
     /**
      * The shared core. Rows r = n·C + c of length S. Statistics groups: per (n, channel group) when !batch, per
      * channel over the batch when batch. fixedMean/fixedVar (per channel, batch mode only) replace the batch
-     * statistics and are not differentiated. statsOut, if given, receives {mean, biased variance} per group.
+     * statistics and are not differentiated. runningMean/runningVar, if given (batch statistics only), are
+     * updated in place by the forward.
      */
-    private static Tensor channelNorm(String op, Tensor x, int groups, boolean batch, double[] fixedMean, double[] fixedVar,
-                                      Tensor gamma, Tensor beta, float eps, double[][] statsOut) {
+    private static Tensor channelNorm(String op, Tensor x, int groups, boolean batch, Tensor fixedMean, Tensor fixedVar,
+                                      Tensor gamma, Tensor beta, float eps, Tensor runningMean, Tensor runningVar,
+                                      float momentum) {
         Backend be = x.backend();
         int[] xs = x.shape();
         int n = xs[0], c = xs[1];
         checkParam(op, "gamma", gamma, c, xs);
         checkParam(op, "beta", beta, c, xs);
-        if (gamma != null && gamma.backend() != be || beta != null && beta.backend() != be)
-            throw new IllegalArgumentException(op + ": gamma/beta live on another backend than the input " + be.name());
+        for (Tensor t : new Tensor[]{gamma, beta, fixedMean, fixedVar, runningMean, runningVar})
+            if (t != null && t.backend() != be)
+                throw new IllegalArgumentException(op + ": parameters or statistics live on another backend than the input "
+                        + be.name());
         int rows = n * c;
         int s = rows == 0 ? 0 : (int) (x.numel() / rows);
-        int cpg = batch ? 1 : c / groups;
-        int nStat = batch ? c : n * groups;
-        long cnt = batch ? (long) n * s : (long) cpg * s;
-        int[] statOf = new int[rows];
-        for (int r = 0; r < rows; r++) statOf[r] = batch ? r % c : (r / c) * groups + (r % c) / cpg;
-
-        double[] mu, rstd = new double[nStat];
-        if (fixedMean != null) {
-            mu = fixedMean.clone();
-            for (int k = 0; k < nStat; k++) rstd[k] = 1 / Math.sqrt(fixedVar[k] + eps);
-        } else {
-            if (cnt == 0) throw new IllegalArgumentException(op + ": no values to normalise in " + Shape.str(xs));
-            Tensor rm = Tensor.empty(be, rows), rm2 = Tensor.empty(be, rows);
-            be.rowMoments(x.storage(), rows, s, rm.storage(), rm2.storage());
-            double[] m = rm.toDoubleArray(), m2 = rm2.toDoubleArray();
-            mu = new double[nStat];
-            double[] var = new double[nStat];
-            for (int r = 0; r < rows; r++) mu[statOf[r]] += m[r] * s;
-            for (int k = 0; k < nStat; k++) mu[k] /= cnt;
-            // Chan et al.: M2 of a union = Σ M2_r + Σ S·(mean_r − mean)²
-            for (int r = 0; r < rows; r++) {
-                double d = m[r] - mu[statOf[r]];
-                var[statOf[r]] += m2[r] + s * d * d;
-            }
-            for (int k = 0; k < nStat; k++) {
-                var[k] /= cnt;
-                rstd[k] = 1 / Math.sqrt(var[k] + eps);
-            }
-            if (statsOut != null) { statsOut[0] = mu.clone(); statsOut[1] = var; }
-        }
-        double[] gam = gamma == null ? null : gamma.toDoubleArray(), bet = beta == null ? null : beta.toDoubleArray();
-        double[] scale = new double[rows], shift = new double[rows], center = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            int k = statOf[r], ch = r % c;
-            scale[r] = rstd[k] * (gam == null ? 1 : gam[ch]);
-            shift[r] = (bet == null ? 0 : bet[ch]) - mu[k] * scale[r];
-            center[r] = mu[k];
-        }
-        Tensor y = Tensor.empty(be, xs);
-        be.rowAffine(x.storage(), vec(be, scale), null, null, vec(be, shift), rows, s, y.storage());
+        NormSpec p = batch ? NormSpec.batchNorm(n, c, s, eps) : NormSpec.grouped(n, c, s, groups, eps);
         boolean statsFixed = fixedMean != null;
+        // the statistics the backward recomputes from: row moments, or a snapshot of the fixed statistics (a later
+        // training forward may update the running statistics in place before this backward runs)
+        Storage m = null, m2 = null, fm = null, fv = null;
+        if (statsFixed) {
+            fm = snapshot(be, fixedMean, c);
+            fv = snapshot(be, fixedVar, c);
+        } else {
+            if (p.count() == 0) throw new IllegalArgumentException(op + ": no values to normalise in " + Shape.str(xs));
+            m = be.allocate(rows);
+            m2 = be.allocate(rows);
+            be.rowMoments(x.storage(), rows, s, m, m2);
+        }
+        Storage gam = gamma == null ? null : gamma.storage(), bet = beta == null ? null : beta.storage();
+        Storage scale = be.allocate(rows), shift = be.allocate(rows), center = be.allocate(rows);
+        be.normForward(p, m, m2, fm, fv, gam, bet, scale, shift, center,
+                runningMean == null ? null : runningMean.storage(), runningVar == null ? null : runningVar.storage(), momentum);
+        Tensor y = Tensor.empty(be, xs);
+        be.rowAffine(x.storage(), scale, null, null, shift, rows, s, y.storage());
+        Storage rm = m, rm2 = m2, sfm = fm, sfv = fv;
         return Autograd.record(y, op, new Tensor[]{x, gamma, beta}, g -> {
-            Tensor sg = Tensor.empty(be, rows), sgc = Tensor.empty(be, rows);
-            be.rowDots(g.storage(), x.storage(), vec(be, center), rows, s, sg.storage(), sgc.storage());
-            double[] sumG = sg.toDoubleArray(), sumGC = sgc.toDoubleArray();   // Σ g and Σ g·(x − μ) per row
+            Storage sumG = be.allocate(rows), sumGC = be.allocate(rows);   // Σ g and Σ g·(x − μ) per row
+            be.rowDots(g.storage(), x.storage(), center, rows, s, sumG, sumGC);
             Tensor gx = null, gg = null, gb = null;
-            if (gamma != null && gamma.requiresGrad()) {
-                double[] d = new double[c];
-                for (int r = 0; r < rows; r++) d[r % c] += rstd[statOf[r]] * sumGC[r];
-                gg = Tensor.ofDouble(be, d, gamma.shape());
-            }
-            if (beta != null && beta.requiresGrad()) {
-                double[] d = new double[c];
-                for (int r = 0; r < rows; r++) d[r % c] += sumG[r];
-                gb = Tensor.ofDouble(be, d, beta.shape());
-            }
+            if (gamma != null && gamma.requiresGrad()) gg = Tensor.empty(be, gamma.shape());
+            if (beta != null && beta.requiresGrad()) gb = Tensor.empty(be, beta.shape());
+            Storage a = null, b = null, t = null;
             if (x.requiresGrad()) {
-                // gx = rstd·(ĝ − mean ĝ − x̂·mean(ĝ·x̂)) with ĝ = γ·g, x̂ = (x − μ)·rstd, means over the group;
-                // expanded into a·g + b·x + t per row so it is one pass
-                double[] a = new double[rows], b = new double[rows], t = new double[rows];
-                double[] k1 = new double[nStat], k2 = new double[nStat];
-                if (!statsFixed) {
-                    for (int r = 0; r < rows; r++) {
-                        int k = statOf[r];
-                        double gm = gam == null ? 1 : gam[r % c];
-                        k1[k] += gm * sumG[r];
-                        k2[k] += gm * rstd[k] * sumGC[r];
-                    }
-                    for (int k = 0; k < nStat; k++) { k1[k] /= cnt; k2[k] /= cnt; }
-                }
-                for (int r = 0; r < rows; r++) {
-                    int k = statOf[r];
-                    double rs = rstd[k];
-                    a[r] = rs * (gam == null ? 1 : gam[r % c]);
-                    b[r] = -rs * rs * k2[k];
-                    t[r] = rs * rs * k2[k] * mu[k] - rs * k1[k];
-                }
+                // gx = a·g + b·x + t per row (one pass); with fixed statistics just a·g
+                a = be.allocate(rows);
+                if (!statsFixed) { b = be.allocate(rows); t = be.allocate(rows); }
+            }
+            if (gg != null || gb != null || a != null)
+                be.normBackward(p, rm, rm2, sfm, sfv, gam, sumG, sumGC, a, b, t,
+                        gg == null ? null : gg.storage(), gb == null ? null : gb.storage());
+            if (a != null) {
                 gx = Tensor.empty(be, xs);
-                if (statsFixed) be.rowAffine(g.storage(), vec(be, a), null, null, null, rows, s, gx.storage());
-                else be.rowAffine(g.storage(), vec(be, a), x.storage(), vec(be, b), vec(be, t), rows, s, gx.storage());
+                if (statsFixed) be.rowAffine(g.storage(), a, null, null, null, rows, s, gx.storage());
+                else be.rowAffine(g.storage(), a, x.storage(), b, t, rows, s, gx.storage());
             }
             return new Tensor[]{gx, gg, gb};
         });
     }
 
-    private static Storage vec(Backend be, double[] v) {
-        return Tensor.ofDouble(be, v, v.length).storage();
+    private static Storage snapshot(Backend be, Tensor t, int n) {
+        Storage c = be.allocate(n);
+        be.copy(t.storage(), 0, c, 0, n);
+        return c;
     }
 }

@@ -72,40 +72,14 @@ public final class Reductions {
                 Elementwise.binaryRaw(BinaryOp.MUL, firstMaxMask(x, out, ks), g)});
     }
 
-    /** Largest reduced-slot size for which the first-argmax rank fits exactly in a float. */
-    static final long EXACT_FLOAT_INT = 1L << 24;
-
     /**
-     * 1 at the first position (row-major within each reduced slot) where x equals its slot's max, else 0.
-     * Built from backend kernels only: equality is pow(0, |x - max|), which is exactly 1 for a zero
-     * difference and exactly 0 for any positive one (even subnormal). Among ties, the first is the one with
-     * the largest host-made rank K - i, found by a second max. Slots above 2^24 elements (ranks no longer
-     * exact in float) share the gradient equally among ties instead.
+     * 1 at the first position (row-major within each reduced slot) where x equals its slot's max, else 0:
+     * the backend's {@link Backend#firstMaxMask}, exact for any slot size.
      */
     static Tensor firstMaxMask(Tensor x, Tensor maxKeep, int[] ks) {
-        Backend be = x.backend();
-        int[] xs = x.shape();
-        Tensor zero = Tensor.scalar(be, 0f);
-        Tensor eq = equalMask(zero, x, maxKeep);
-        long k = x.numel() / maxKeep.numel();
-        if (k == 1) return eq;
-        if (k > EXACT_FLOAT_INT) {
-            Tensor cnt = reduceRaw(false, eq, ks);
-            return Elementwise.binaryRaw(BinaryOp.DIV, eq, cnt);
-        }
-        // rank tensor: reduced axes full, kept axes 1; value K - (row-major index)
-        int[] rs = new int[xs.length];
-        for (int d = 0; d < xs.length; d++) rs[d] = ks[d] == 1 ? xs[d] : 1;
-        float[] rank = new float[(int) k];
-        for (int i = 0; i < rank.length; i++) rank[i] = (float) (k - i);
-        Tensor w = Elementwise.binaryRaw(BinaryOp.MUL, eq, Tensor.of(be, rank, rs));
-        return equalMask(zero, w, reduceRaw(true, w, ks));
-    }
-
-    /** pow(0, |a - b|): 1 where a == b, 0 elsewhere (broadcasting). */
-    private static Tensor equalMask(Tensor zero, Tensor a, Tensor b) {
-        Tensor absd = Elementwise.unaryRaw(UnaryOp.ABS, Elementwise.binaryRaw(BinaryOp.SUB, a, b), 0, 0);
-        return Elementwise.binaryRaw(BinaryOp.POW, zero, absd);
+        Tensor mask = Tensor.empty(x.backend(), x.shape());
+        x.backend().firstMaxMask(x.storage(), x.shape(), maxKeep.storage(), ks, mask.storage());
+        return mask;
     }
 
     static Tensor reduceRaw(boolean max, Tensor x, int[] keepShape) {

@@ -166,4 +166,36 @@ public final class ElementwiseRef {
         }
         System.arraycopy(res, 0, out, 0, on);
     }
+
+    /**
+     * The backward of a max reduction: mask[i] = 1 at the first position, in row-major order of x, where x
+     * equals its slot's max (NaN counting as equal to a NaN max), 0 elsewhere. Row-major order of x visits
+     * each slot's window in row-major order of the reduced axes, so "first" is the same as in reduceMax's doc.
+     */
+    public static void firstMaxMask(double[] x, int[] xs, double[] max, int[] ms, double[] mask) {
+        checkKeepDims("firstMaxMask", xs, ms);
+        int rank = xs.length;
+        long[] xst = Shape.strides(xs), mst = Shape.strides(ms);
+        long n = Shape.numel(xs);
+        boolean[] taken = new boolean[(int) Shape.numel(ms)];
+        for (long i = 0; i < n; i++) {
+            long io = 0, rem = i;
+            for (int d = 0; d < rank; d++) {
+                long c = rem / xst[d];
+                rem -= c * xst[d];
+                if (ms[d] != 1) io += c * mst[d];
+            }
+            double v = x[(int) i], m = max[(int) io];
+            boolean hit = !taken[(int) io] && (v == m || Double.isNaN(v) && Double.isNaN(m));
+            if (hit) taken[(int) io] = true;
+            mask[(int) i] = hit ? 1 : 0;
+        }
+    }
+
+    static void checkKeepDims(String op, int[] xs, int[] os) {
+        boolean ok = xs.length == os.length;
+        for (int d = 0; ok && d < xs.length; d++) ok = os[d] == xs[d] || os[d] == 1;
+        if (!ok) throw new IllegalArgumentException(op + ": shape " + java.util.Arrays.toString(os)
+                + " is not a keep-dims reduction of " + java.util.Arrays.toString(xs));
+    }
 }

@@ -3,6 +3,7 @@ package org.screener.core.ref;
 import org.screener.core.Backend;
 import org.screener.core.BinaryOp;
 import org.screener.core.ConvParams;
+import org.screener.core.NormSpec;
 import org.screener.core.Storage;
 import org.screener.core.UnaryOp;
 
@@ -133,6 +134,29 @@ public final class RefBackend implements Backend {
     // (end of H1)
 
     // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    @Override public void normForward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
+                                      Storage gamma, Storage beta, Storage scale, Storage shift, Storage center,
+                                      Storage runningMean, Storage runningVar, float momentum) {
+        NormRef.forward(p, RefStorage.of(rowMean), RefStorage.of(rowM2), RefStorage.of(fixedMean), RefStorage.of(fixedVar),
+                RefStorage.of(gamma), RefStorage.of(beta), RefStorage.of(scale), RefStorage.of(shift), RefStorage.of(center),
+                RefStorage.of(runningMean), RefStorage.of(runningVar), momentum);
+    }
+
+    @Override public void normBackward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
+                                       Storage gamma, Storage sumG, Storage sumGC,
+                                       Storage a, Storage b, Storage t, Storage dgamma, Storage dbeta) {
+        NormRef.backward(p, RefStorage.of(rowMean), RefStorage.of(rowM2), RefStorage.of(fixedMean), RefStorage.of(fixedVar),
+                RefStorage.of(gamma), RefStorage.of(sumG), RefStorage.of(sumGC), RefStorage.of(a), RefStorage.of(b),
+                RefStorage.of(t), RefStorage.of(dgamma), RefStorage.of(dbeta));
+    }
+
+    @Override public void inverseLogAbsDet(Storage a, int d, Storage scale, Storage inv, Storage logAbsDet) {
+        LinalgRef.inverseLogAbsDet(RefStorage.of(a), d, scale == null ? 1 : RefStorage.of(scale)[0], RefStorage.of(inv), RefStorage.of(logAbsDet));
+    }
+
+    @Override public void firstMaxMask(Storage x, int[] xs, Storage max, int[] ms, Storage mask) {
+        ElementwiseRef.firstMaxMask(RefStorage.of(x), xs, RefStorage.of(max), ms, RefStorage.of(mask));
+    }
     // (end of H2)
 
     // ---- int32 indices and counter-based random numbers [H3] ----

@@ -253,4 +253,27 @@ class OptimTest {
         assertArrayEquals(new float[]{2f}, other.stateTensors().get("b.momentum_buffer").toArray());
         assertArrayEquals(new float[]{3f - 0.2f}, b.tensor().toArray(), 1e-6f);
     }
+
+    @Test
+    void stateFollowsAParameterMovedToAnotherBackend() {
+        // the same two Adam steps, once on cpu and once moved to the reference backend between the steps
+        Backend cpu = Backends.get("cpu"), ref = Backends.get("ref");
+        Parameter stay = param(1f, -1f, 0.5f), move = param(1f, -1f, 0.5f);
+        AdamW a = new AdamW(List.of(stay), 0.1, 0.01), b = new AdamW(List.of(move), 0.1, 0.01);
+        setGrad(stay, 0.3f, -0.2f, 0.1f);
+        setGrad(move, 0.3f, -0.2f, 0.1f);
+        a.step();
+        b.step();
+        move.set(move.tensor().to(ref));
+        assertEquals(ref, move.tensor().backend());
+        stay.zeroGrad();
+        stay.tensor().accumulateGrad(Tensor.of(cpu, new float[]{-0.5f, 0.4f, 0.2f}, 3));
+        move.zeroGrad();
+        move.tensor().accumulateGrad(Tensor.of(ref, new float[]{-0.5f, 0.4f, 0.2f}, 3));
+        a.step();
+        b.step();
+        assertEquals(ref, b.stateTensors().get("0.exp_avg").backend());
+        assertArrayEquals(stay.tensor().toArray(), move.tensor().toArray(), 1e-6f);
+        assertArrayEquals(a.stateTensors().get("0.exp_avg_sq").toArray(), b.stateTensors().get("0.exp_avg_sq").toArray(), 1e-9f);
+    }
 }

@@ -181,6 +181,106 @@ public interface Backend {
     }
 
     // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    // The optimizers and the global gradient norm run here so that a training step never reads a parameter,
+    // gradient or optimizer state to the host. The defaults compose the kernels above in float (correct on any
+    // backend, several passes, a few temporaries of n elements); CpuBackend computes each element in double with
+    // the formulas the optimizers always used, so training results do not depend on this move.
+
+    /**
+     * One SGD step in place, as PyTorch's: g' = g + wd·w; with momentum buf = g' on the first step, else
+     * buf = μ·buf + (1 − dampening)·g'; then g' = g' + μ·buf with Nesterov, else buf; w −= lr·g'.
+     * buf is null (and ignored) when momentum is 0. g is not modified.
+     */
+    default void sgdUpdate(Storage w, Storage g, Storage buf, long n, double lr, double momentum, double dampening,
+                           double weightDecay, boolean nesterov, boolean firstStep) {
+        OptimChecks.sgd(w, g, buf, n, momentum);
+        int[] s = {Math.toIntExact(n)};
+        Storage d = allocate(n);
+        if (weightDecay != 0) {
+            unary(UnaryOp.MUL_SCALAR, w, d, n, (float) weightDecay, 0f);
+            binary(BinaryOp.ADD, g, s, d, s, d, s);
+        } else {
+            copy(g, 0, d, 0, n);
+        }
+        if (momentum != 0) {
+            if (firstStep) {
+                copy(d, 0, buf, 0, n);
+            } else {
+                Storage t = allocate(n);
+                unary(UnaryOp.MUL_SCALAR, buf, buf, n, (float) momentum, 0f);
+                unary(UnaryOp.MUL_SCALAR, d, t, n, (float) (1 - dampening), 0f);
+                binary(BinaryOp.ADD, buf, s, t, s, buf, s);
+            }
+            if (nesterov) {
+                Storage t = allocate(n);
+                unary(UnaryOp.MUL_SCALAR, buf, t, n, (float) momentum, 0f);
+                binary(BinaryOp.ADD, d, s, t, s, d, s);
+            } else {
+                copy(buf, 0, d, 0, n);
+            }
+        }
+        unary(UnaryOp.MUL_SCALAR, d, d, n, (float) lr, 0f);
+        binary(BinaryOp.SUB, w, s, d, s, w, s);
+    }
+
+    /**
+     * One Adam step in place. Decoupled (AdamW): w −= lr·wd·w first; otherwise g' = g + wd·w (L2). Then
+     * m = β1·m + (1−β1)·g'; v = β2·v + (1−β2)·g'²; w −= lr·(m / biasCorrection1) / (sqrt(v / biasCorrection2) + eps),
+     * where the caller passes biasCorrection_i = 1 − β_i^t for step t. g is not modified.
+     */
+    default void adamUpdate(Storage w, Storage g, Storage m, Storage v, long n, double lr, double beta1, double beta2,
+                            double eps, double weightDecay, boolean decoupled, double biasCorrection1,
+                            double biasCorrection2) {
+        OptimChecks.adam(w, g, m, v, n, biasCorrection1, biasCorrection2);
+        int[] s = {Math.toIntExact(n)};
+        Storage d = allocate(n), t = allocate(n);
+        if (decoupled) {
+            if (weightDecay != 0) unary(UnaryOp.MUL_SCALAR, w, w, n, (float) (1 - lr * weightDecay), 0f);
+            copy(g, 0, d, 0, n);
+        } else if (weightDecay != 0) {
+            unary(UnaryOp.MUL_SCALAR, w, d, n, (float) weightDecay, 0f);
+            binary(BinaryOp.ADD, g, s, d, s, d, s);
+        } else {
+            copy(g, 0, d, 0, n);
+        }
+        unary(UnaryOp.MUL_SCALAR, m, m, n, (float) beta1, 0f);
+        unary(UnaryOp.MUL_SCALAR, d, t, n, (float) (1 - beta1), 0f);
+        binary(BinaryOp.ADD, m, s, t, s, m, s);
+        unary(UnaryOp.SQUARE, d, t, n, 0f, 0f);
+        unary(UnaryOp.MUL_SCALAR, t, t, n, (float) (1 - beta2), 0f);
+        unary(UnaryOp.MUL_SCALAR, v, v, n, (float) beta2, 0f);
+        binary(BinaryOp.ADD, v, s, t, s, v, s);
+        // d = sqrt(v / bc2) + eps, t = m · lr / bc1, w −= t / d
+        unary(UnaryOp.MUL_SCALAR, v, d, n, (float) (1 / biasCorrection2), 0f);
+        unary(UnaryOp.SQRT, d, d, n, 0f, 0f);
+        unary(UnaryOp.ADD_SCALAR, d, d, n, (float) eps, 0f);
+        unary(UnaryOp.MUL_SCALAR, m, t, n, (float) (lr / biasCorrection1), 0f);
+        binary(BinaryOp.DIV, t, s, d, s, t, s);
+        binary(BinaryOp.SUB, w, s, t, s, w, s);
+    }
+
+    /**
+     * Σ over the storages of Σ_i xs[k][i]² for i below lengths[k], returned to the host: the global gradient
+     * norm is logged and must be checked for finiteness before a step, so this is the one value a training step
+     * reads besides the loss (a device backend synchronises once for it). This default squares and reduceSums
+     * each storage in float and reads one scalar per storage, adding them in double on the host.
+     */
+    default double sumSquares(Storage[] xs, long[] lengths) {
+        OptimChecks.sumSquares(xs, lengths);
+        double total = 0;
+        double[] one = new double[1];
+        Storage sum = allocate(1);
+        for (int k = 0; k < xs.length; k++) {
+            long n = lengths[k];
+            if (n == 0) continue;
+            Storage sq = allocate(n);
+            unary(UnaryOp.SQUARE, xs[k], sq, n, 0f, 0f);
+            reduceSum(sq, new int[]{Math.toIntExact(n)}, sum, new int[]{1});
+            readDouble(sum, 0, one, 0, 1);
+            total += one[0];
+        }
+        return total;
+    }
     // (end of H1)
 
     // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----

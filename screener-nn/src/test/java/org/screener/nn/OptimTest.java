@@ -1,6 +1,8 @@
 package org.screener.nn;
 
 import org.junit.jupiter.api.Test;
+import org.screener.core.Backend;
+import org.screener.core.Backends;
 import org.screener.core.Tensor;
 import org.screener.nn.io.Checkpoint;
 import org.screener.nn.optim.Adam;
@@ -15,10 +17,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Optimizer updates, clipping and schedules against values worked out by hand in the comments. */
 class OptimTest {
@@ -176,5 +181,99 @@ class OptimTest {
         Optimizer wrong = new SGD(List.of(q), 0.1, 0.9, 0, false);
         assertThrows(IllegalArgumentException.class, () -> Checkpoint.loadOptimizer(f, wrong));
         try (var files = Files.list(dir)) { assertEquals(1, files.count(), "no temporary file may be left behind"); }
+    }
+
+    /** The cpu backend, counting host transfers and allocations: every call named in counts adds one there. */
+    static Backend counting(Map<String, AtomicInteger> counts) {
+        Backend cpu = Backends.get("cpu");
+        return (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
+                (proxy, m, args) -> {
+                    AtomicInteger c = counts.get(m.getName());
+                    if (c != null) c.incrementAndGet();
+                    try {
+                        return m.invoke(cpu, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void stepAndClippingStayOnTheBackendAndAllocateNothing() {
+        Map<String, AtomicInteger> counts = new LinkedHashMap<>();
+        for (String k : List.of("read", "readDouble", "write", "writeDouble", "allocate")) counts.put(k, new AtomicInteger());
+        Backend be = counting(counts);
+        Random rnd = new Random(3);
+        List<Parameter> ps = List.of(new Parameter(Tensor.randn(be, rnd, 1f, 3, 5)), new Parameter(Tensor.randn(be, rnd, 1f, 40_000)),
+                new Parameter(Tensor.randn(be, rnd, 1f, 2)));
+        for (Optimizer opt : List.of(new AdamW(ps, 1e-3, 1e-2), new Adam(ps, 1e-3), new SGD(ps, 0.1, 0.9, 1e-4, true),
+                new SGD(ps, 0.1, 0, 0, false))) {
+            for (int s = 0; s < 3; s++) {
+                opt.zeroGrad();
+                for (Parameter p : ps) p.tensor().accumulateGrad(Tensor.randn(be, rnd, 10f, p.shape()));
+                counts.values().forEach(c -> c.set(0));
+                double norm = GradClip.clipGradNorm(ps, 1.0);
+                assertTrue(norm > 1, "the gradients must be large enough to be clipped: " + norm);
+                opt.step();
+                for (Map.Entry<String, AtomicInteger> c : counts.entrySet())
+                    assertEquals(0, c.getValue().get(), opt.getClass().getSimpleName() + " step " + s + ": calls of " + c.getKey());
+            }
+        }
+    }
+
+    @Test
+    void stateIsExportedForSteppedParametersOnlyAndUnknownKeysAreRejected() {
+        Parameter a = param(1f, 2f), b = param(3f);
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        m.put("a", a);
+        m.put("b", b);
+        SGD sgd = new SGD(m, 0.1, 0.9, 0, 0, false);
+        assertTrue(sgd.stateTensors().isEmpty(), "nothing before the first step");
+        setGrad(a, 1f, 1f);
+        sgd.step();
+        assertEquals(List.of("a.momentum_buffer"), List.copyOf(sgd.stateTensors().keySet()));
+        assertArrayEquals(new float[]{1f, 1f}, sgd.stateTensors().get("a.momentum_buffer").toArray());
+        // the export is a copy: a later step does not change it
+        Tensor before = sgd.stateTensors().get("a.momentum_buffer");
+        sgd.step();
+        assertArrayEquals(new float[]{1f, 1f}, before.toArray());
+        assertTrue(new SGD(m, 0.1, 0, 0, 0, false).stateTensors().isEmpty());
+
+        SGD other = new SGD(m, 0.1, 0.9, 0, 0, false);
+        Map<String, String> meta = sgd.stateMetadata();
+        String msg = assertThrows(IllegalArgumentException.class,
+                () -> other.loadState(Map.of("a.exp_avg", Tensor.of(new float[2], 2)), meta)).getMessage();
+        assertTrue(msg.contains("a.exp_avg"), msg);
+        assertThrows(IllegalArgumentException.class, () -> other.loadState(Map.of("a.momentum_buffer", Tensor.of(new float[3], 3)), meta));
+        // restored: b has no state, so its next step is its first (buf = g), a continues from its buffer
+        other.loadState(sgd.stateTensors(), meta);
+        assertEquals(List.of("a.momentum_buffer"), List.copyOf(other.stateTensors().keySet()));
+        setGrad(b, 2f);
+        other.step();
+        assertArrayEquals(new float[]{2f}, other.stateTensors().get("b.momentum_buffer").toArray());
+        assertArrayEquals(new float[]{3f - 0.2f}, b.tensor().toArray(), 1e-6f);
+    }
+
+    @Test
+    void stateFollowsAParameterMovedToAnotherBackend() {
+        // the same two Adam steps, once on cpu and once moved to the reference backend between the steps
+        Backend cpu = Backends.get("cpu"), ref = Backends.get("ref");
+        Parameter stay = param(1f, -1f, 0.5f), move = param(1f, -1f, 0.5f);
+        AdamW a = new AdamW(List.of(stay), 0.1, 0.01), b = new AdamW(List.of(move), 0.1, 0.01);
+        setGrad(stay, 0.3f, -0.2f, 0.1f);
+        setGrad(move, 0.3f, -0.2f, 0.1f);
+        a.step();
+        b.step();
+        move.set(move.tensor().to(ref));
+        assertEquals(ref, move.tensor().backend());
+        stay.zeroGrad();
+        stay.tensor().accumulateGrad(Tensor.of(cpu, new float[]{-0.5f, 0.4f, 0.2f}, 3));
+        move.zeroGrad();
+        move.tensor().accumulateGrad(Tensor.of(ref, new float[]{-0.5f, 0.4f, 0.2f}, 3));
+        a.step();
+        b.step();
+        assertEquals(ref, b.stateTensors().get("0.exp_avg").backend());
+        assertArrayEquals(stay.tensor().toArray(), move.tensor().toArray(), 1e-6f);
+        assertArrayEquals(a.stateTensors().get("0.exp_avg_sq").toArray(), b.stateTensors().get("0.exp_avg_sq").toArray(), 1e-9f);
     }
 }

@@ -4,6 +4,7 @@ import org.screener.core.Backend;
 import org.screener.core.BinaryOp;
 import org.screener.core.ConvParams;
 import org.screener.core.NormSpec;
+import org.screener.core.OptimChecks;
 import org.screener.core.Storage;
 import org.screener.core.UnaryOp;
 
@@ -132,6 +133,27 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    @Override public void sgdUpdate(Storage w, Storage g, Storage buf, long n, double lr, double momentum, double dampening,
+                                    double weightDecay, boolean nesterov, boolean firstStep) {
+        OptimChecks.sgd(w, g, buf, n, momentum);
+        OptimCpu.sgd(CpuStorage.of(w), CpuStorage.of(g), momentum != 0 ? CpuStorage.of(buf) : null, (int) n, lr, momentum, dampening,
+                weightDecay, nesterov, firstStep);
+    }
+
+    @Override public void adamUpdate(Storage w, Storage g, Storage m, Storage v, long n, double lr, double beta1, double beta2,
+                                     double eps, double weightDecay, boolean decoupled, double biasCorrection1,
+                                     double biasCorrection2) {
+        OptimChecks.adam(w, g, m, v, n, biasCorrection1, biasCorrection2);
+        OptimCpu.adam(CpuStorage.of(w), CpuStorage.of(g), CpuStorage.of(m), CpuStorage.of(v), (int) n, lr, beta1, beta2, eps, weightDecay, decoupled,
+                biasCorrection1, biasCorrection2);
+    }
+
+    @Override public double sumSquares(Storage[] xs, long[] lengths) {
+        OptimChecks.sumSquares(xs, lengths);
+        float[][] a = new float[xs.length][];
+        for (int k = 0; k < xs.length; k++) a[k] = CpuStorage.of(xs[k]);
+        return OptimCpu.sumSquares(a, lengths);
+    }
     // (end of H1)
 
     // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----

@@ -4,6 +4,7 @@ import org.screener.core.Backend;
 import org.screener.core.BinaryOp;
 import org.screener.core.ConvParams;
 import org.screener.core.NormSpec;
+import org.screener.core.OptimChecks;
 import org.screener.core.Storage;
 import org.screener.core.UnaryOp;
 
@@ -131,6 +132,27 @@ public final class RefBackend implements Backend {
     }
 
     // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    @Override public void sgdUpdate(Storage w, Storage g, Storage buf, long n, double lr, double momentum, double dampening,
+                                    double weightDecay, boolean nesterov, boolean firstStep) {
+        OptimChecks.sgd(w, g, buf, n, momentum);
+        OptimRef.sgd(RefStorage.of(w), RefStorage.of(g), momentum != 0 ? RefStorage.of(buf) : null, (int) n, lr, momentum, dampening,
+                weightDecay, nesterov, firstStep);
+    }
+
+    @Override public void adamUpdate(Storage w, Storage g, Storage m, Storage v, long n, double lr, double beta1, double beta2,
+                                     double eps, double weightDecay, boolean decoupled, double biasCorrection1,
+                                     double biasCorrection2) {
+        OptimChecks.adam(w, g, m, v, n, biasCorrection1, biasCorrection2);
+        OptimRef.adam(RefStorage.of(w), RefStorage.of(g), RefStorage.of(m), RefStorage.of(v), (int) n, lr, beta1, beta2, eps, weightDecay, decoupled,
+                biasCorrection1, biasCorrection2);
+    }
+
+    @Override public double sumSquares(Storage[] xs, long[] lengths) {
+        OptimChecks.sumSquares(xs, lengths);
+        double[][] a = new double[xs.length][];
+        for (int k = 0; k < xs.length; k++) a[k] = RefStorage.of(xs[k]);
+        return OptimRef.sumSquares(a, lengths);
+    }
     // (end of H1)
 
     // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----

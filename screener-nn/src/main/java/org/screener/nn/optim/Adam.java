@@ -1,5 +1,6 @@
 package org.screener.nn.optim;
 
+import org.screener.core.Tensor;
 import org.screener.nn.Parameter;
 
 import java.util.List;
@@ -19,6 +20,7 @@ public class Adam extends Optimizer {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps >= 0))
             throw new IllegalArgumentException(getClass().getSimpleName() + ": betas (" + beta1 + ", " + beta2 + ") or eps " + eps + " out of range");
         this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.weightDecay = weightDecay; this.decoupled = decoupled;
+        initState("exp_avg", "exp_avg_sq");
     }
 
     public Adam(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
@@ -27,18 +29,11 @@ public class Adam extends Optimizer {
 
     public Adam(List<Parameter> params, double lr) { this(indexed(params), lr, 0.9, 0.999, 1e-8, 0, false); }
 
-    @Override protected void update(String name, float[] w, float[] g, Map<String, float[]> st) {
-        float[] m = buffer(st, "exp_avg", w.length), v = buffer(st, "exp_avg_sq", w.length);
+    @Override protected void update(String name, Tensor w, Tensor g, Map<String, Tensor> st, boolean first) {
+        // bias corrections from the optimizer's step count, not the parameter's (as before, and as PyTorch
+        // would only if every parameter had a gradient every step)
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
-        for (int i = 0; i < w.length; i++) {
-            double wi = w[i], gi = g[i];
-            if (decoupled) wi -= lr * weightDecay * wi;
-            else gi += weightDecay * wi;
-            double mi = beta1 * m[i] + (1 - beta1) * gi;
-            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-            m[i] = (float) mi;
-            v[i] = (float) vi;
-            w[i] = (float) (wi - lr * (mi / bc1) / (Math.sqrt(vi / bc2) + eps));
-        }
+        w.backend().adamUpdate(w.storage(), g.storage(), st.get("exp_avg").storage(), st.get("exp_avg_sq").storage(), w.numel(),
+                lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
     }
 }

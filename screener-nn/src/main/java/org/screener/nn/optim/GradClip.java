@@ -1,21 +1,38 @@
 package org.screener.nn.optim;
 
+import org.screener.core.Backend;
+import org.screener.core.Storage;
 import org.screener.core.Tensor;
+import org.screener.core.UnaryOp;
 import org.screener.nn.Parameter;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Gradient clipping by the global L2 norm, as torch.nn.utils.clip_grad_norm_. */
 public final class GradClip {
     private GradClip() {}
 
-    /** Global L2 norm of all gradients (parameters without a gradient count as zero). */
+    /**
+     * Global L2 norm of all gradients (parameters without a gradient count as zero): one
+     * {@link Backend#sumSquares} per backend, so one scalar comes back to the host.
+     */
     public static double globalNorm(Collection<Parameter> params) {
-        double s = 0;
+        Map<Backend, List<Tensor>> byBackend = new LinkedHashMap<>();
         for (Parameter p : params) {
             Tensor g = p.grad();
-            if (g == null) continue;
-            for (float v : g.toArray()) s += (double) v * v;
+            if (g != null) byBackend.computeIfAbsent(g.backend(), b -> new ArrayList<>()).add(g);
+        }
+        double s = 0;
+        for (Map.Entry<Backend, List<Tensor>> e : byBackend.entrySet()) {
+            List<Tensor> gs = e.getValue();
+            Storage[] xs = new Storage[gs.size()];
+            long[] n = new long[gs.size()];
+            for (int i = 0; i < xs.length; i++) { xs[i] = gs.get(i).storage(); n[i] = gs.get(i).numel(); }
+            s += e.getKey().sumSquares(xs, n);
         }
         return Math.sqrt(s);
     }
@@ -32,7 +49,8 @@ public final class GradClip {
         if (coef < 1) {
             for (Parameter p : params) {
                 Tensor g = p.grad();
-                if (g != null) g.assign(g.detach().mul((float) coef));
+                // in place, the same float multiply as g.mul((float) coef) (unary MUL_SCALAR), without a temporary
+                if (g != null) g.backend().unary(UnaryOp.MUL_SCALAR, g.storage(), g.storage(), g.numel(), (float) coef, 0f);
             }
         }
         return norm;

@@ -1,5 +1,6 @@
 package org.screener.nn.optim;
 
+import org.screener.core.Tensor;
 import org.screener.nn.Parameter;
 
 import java.util.List;
@@ -18,23 +19,17 @@ public final class SGD extends Optimizer {
         if (nesterov && (momentum <= 0 || dampening != 0))
             throw new IllegalArgumentException("SGD: Nesterov needs momentum > 0 and zero dampening (momentum " + momentum + ", dampening " + dampening + ")");
         this.momentum = momentum; this.dampening = dampening; this.weightDecay = weightDecay; this.nesterov = nesterov;
+        if (momentum != 0) initState("momentum_buffer");
+        else initState();
     }
 
     public SGD(List<Parameter> params, double lr, double momentum, double weightDecay, boolean nesterov) {
         this(indexed(params), lr, momentum, 0, weightDecay, nesterov);
     }
 
-    @Override protected void update(String name, float[] w, float[] g, Map<String, float[]> st) {
-        boolean first = !st.containsKey("momentum_buffer");
-        float[] buf = momentum != 0 ? buffer(st, "momentum_buffer", w.length) : null;
-        for (int i = 0; i < w.length; i++) {
-            double gi = g[i] + weightDecay * w[i];
-            if (buf != null) {
-                double b = first ? gi : momentum * buf[i] + (1 - dampening) * gi;
-                buf[i] = (float) b;
-                gi = nesterov ? gi + momentum * b : b;
-            }
-            w[i] = (float) (w[i] - lr * gi);
-        }
+    @Override protected void update(String name, Tensor w, Tensor g, Map<String, Tensor> st, boolean first) {
+        Tensor buf = momentum != 0 ? st.get("momentum_buffer") : null;
+        w.backend().sgdUpdate(w.storage(), g.storage(), buf == null ? null : buf.storage(), w.numel(), lr, momentum, dampening,
+                weightDecay, nesterov, first);
     }
 }

@@ -15,6 +15,11 @@ import java.util.Random;
  * {@link Backend}. Ops live in {@code org.screener.core.ops}; the instance methods here are shortcuts.
  * Tensors are immutable in value once an op has consumed them, except through the explicit in-place helpers
  * used by optimizers ({@link #assign}, {@link #addInPlace}).
+ *
+ * <p>Lifetime: every factory here registers the new storage with the thread's open {@link TensorScope}, which
+ * frees it when the scope closes; outside any scope the GC frees it. Ops allocate their outputs with
+ * {@link #empty} (contents unspecified, the kernel overwrites them) or {@link #zeros} (accumulated into or
+ * only partly written).
  */
 public final class Tensor {
     public static final int MAX_RANK = 5;
@@ -40,7 +45,7 @@ public final class Tensor {
 
     // ---- construction -------------------------------------------------------------------------------------
 
-    /** Wraps an existing storage (no copy). For ops and backends. */
+    /** Wraps an existing storage (no copy, not registered with a scope: the storage's owner decides its lifetime). */
     public static Tensor wrap(Storage storage, int... shape) { return new Tensor(storage.backend(), storage, shape); }
 
     /** Zero-filled. */

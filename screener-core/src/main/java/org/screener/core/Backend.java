@@ -194,8 +194,10 @@ public interface Backend {
     /**
      * A buffer of n elements whose contents are unspecified (stale data of a freed buffer, or NaN on the
      * reference backend): only for outputs a kernel overwrites completely. Kernels that accumulate into their
-     * output (maxPool3dBackward, scatterAddVoxels, copyBox with accumulate, gemm with beta != 0) and ops that
-     * write only part of it (zero pad, the backward of crop) need {@link #allocate}. The default zero-fills.
+     * output (scatterAddVoxels, copyBox with accumulate, gemm with beta != 0) and ops that write only part of
+     * it (zero pad, the backward of crop) need {@link #allocate}. The backward kernels of pooling, upsampling,
+     * replicate padding and conv are handed uninitialised buffers: each implementation must zero its gx
+     * before scattering into it (the CPU and reference kernels do). The default zero-fills.
      */
     default Storage allocateUninitialized(long n) { return allocate(n); }
     // (end of H4)

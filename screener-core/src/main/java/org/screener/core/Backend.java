@@ -18,7 +18,7 @@ public interface Backend {
 
     // ---- storage -------------------------------------------------------------------------------------
 
-    /** A zero-filled buffer of n elements. */
+    /** A zero-filled buffer of n elements (see {@link #allocateUninitialized} for outputs that are overwritten). */
     Storage allocate(long n);
 
     void write(Storage dst, long dstOffset, float[] src, int srcOffset, int n);
@@ -382,6 +382,16 @@ public interface Backend {
     // (end of H3)
 
     // ---- lifetime: uninitialised allocation [H4] ----
+
+    /**
+     * A buffer of n elements whose contents are unspecified (stale data of a freed buffer, or NaN on the
+     * reference backend): only for outputs a kernel overwrites completely. Kernels that accumulate into their
+     * output (scatterAddVoxels, copyBox with accumulate, gemm with beta != 0) and ops that write only part of
+     * it (zero pad, the backward of crop) need {@link #allocate}. The backward kernels of pooling, upsampling,
+     * replicate padding and conv are handed uninitialised buffers: each implementation must zero its gx
+     * before scattering into it (the CPU and reference kernels do). The default zero-fills.
+     */
+    default Storage allocateUninitialized(long n) { return allocate(n); }
     // (end of H4)
 
     // ---- fused-kernel extensions [H5] ----

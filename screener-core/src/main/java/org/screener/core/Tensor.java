@@ -15,6 +15,11 @@ import java.util.Random;
  * {@link Backend}. Ops live in {@code org.screener.core.ops}; the instance methods here are shortcuts.
  * Tensors are immutable in value once an op has consumed them, except through the explicit in-place helpers
  * used by optimizers ({@link #assign}, {@link #addInPlace}).
+ *
+ * <p>Lifetime: every factory here registers the new storage with the thread's open {@link TensorScope}, which
+ * frees it when the scope closes; outside any scope the GC frees it. Ops allocate their outputs with
+ * {@link #empty} (contents unspecified, the kernel overwrites them) or {@link #zeros} (accumulated into or
+ * only partly written).
  */
 public final class Tensor {
     public static final int MAX_RANK = 5;
@@ -40,19 +45,37 @@ public final class Tensor {
 
     // ---- construction -------------------------------------------------------------------------------------
 
-    /** Wraps an existing storage (no copy). For ops and backends. */
+    /** Wraps an existing storage (no copy, not registered with a scope: the storage's owner decides its lifetime). */
     public static Tensor wrap(Storage storage, int... shape) { return new Tensor(storage.backend(), storage, shape); }
 
-    public static Tensor zeros(Backend b, int... shape) { return new Tensor(b, b.allocate(Shape.numel(shape)), shape); }
+    /** Zero-filled. */
+    public static Tensor zeros(Backend b, int... shape) { return owned(b, b.allocate(Shape.numel(shape)), shape); }
 
     public static Tensor zeros(int... shape) { return zeros(Backends.getDefault(), shape); }
 
-    /** Same as zeros: every backend's allocate() zero-fills. Kept as the name ops use for outputs they overwrite. */
-    public static Tensor empty(Backend b, int... shape) { return zeros(b, shape); }
+    /**
+     * Unspecified contents (see {@link Backend#allocateUninitialized}): for op outputs that the kernel
+     * overwrites completely. An output that is accumulated into or only partly written needs {@link #zeros}.
+     */
+    public static Tensor empty(Backend b, int... shape) { return owned(b, b.allocateUninitialized(Shape.numel(shape)), shape); }
+
+    /** A new storage from a factory: registered with the thread's open {@link TensorScope}, if any. */
+    private static Tensor owned(Backend b, Storage s, int[] shape) {
+        Tensor t;
+        try {
+            t = new Tensor(b, s, shape);
+        } catch (IllegalArgumentException e) {
+            s.close();
+            throw e;
+        }
+        TensorScope.register(s);
+        return t;
+    }
 
     public static Tensor full(Backend b, float value, int... shape) {
-        Tensor t = zeros(b, shape);
-        if (value != 0f) b.fill(t.storage, 0, t.numel, value);
+        if (value == 0f) return zeros(b, shape);
+        Tensor t = empty(b, shape);
+        b.fill(t.storage, 0, t.numel, value);
         return t;
     }
 
@@ -67,7 +90,7 @@ public final class Tensor {
         long n = Shape.numel(shape);
         if (n != data.length)
             throw new IllegalArgumentException("Tensor.of: " + data.length + " values for shape " + Shape.str(shape) + " (" + n + ")");
-        Tensor t = zeros(b, shape);
+        Tensor t = empty(b, shape);
         b.write(t.storage, 0, data, 0, data.length);
         return t;
     }
@@ -77,7 +100,7 @@ public final class Tensor {
     public static Tensor ofDouble(Backend b, double[] data, int... shape) {
         if (Shape.numel(shape) != data.length)
             throw new IllegalArgumentException("Tensor.ofDouble: " + data.length + " values for shape " + Shape.str(shape));
-        Tensor t = zeros(b, shape);
+        Tensor t = empty(b, shape);
         b.writeDouble(t.storage, 0, data, 0, data.length);
         return t;
     }
@@ -166,7 +189,7 @@ public final class Tensor {
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
             // keep our own buffer: g may be shared with another input's gradient
-            Tensor c = zeros(backend, shape);
+            Tensor c = empty(backend, shape);
             backend.copy(g.storage, 0, c.storage, 0, numel);
             grad = c;
         } else {
@@ -190,7 +213,7 @@ public final class Tensor {
         if (alpha == 1f) {
             backend.binary(BinaryOp.ADD, storage, shape, other.storage, other.shape, storage, shape);
         } else {
-            Tensor scaled = zeros(backend, shape);
+            Tensor scaled = empty(backend, shape);
             backend.unary(UnaryOp.MUL_SCALAR, other.storage, scaled.storage, numel, alpha, 0f);
             backend.binary(BinaryOp.ADD, storage, shape, scaled.storage, shape, storage, shape);
         }

@@ -2,6 +2,7 @@ package org.screener.pipeline;
 
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
+import org.screener.core.TensorScope;
 import org.screener.core.autograd.Autograd;
 import org.screener.core.ops.Shapes;
 import org.screener.data.Volume;
@@ -145,13 +146,18 @@ public final class FeatureCache {
                         + " (D×H×W), its given size " + Arrays.toString(dhw));
             PatchFunction fn = features(descriptor, used, dhw);
             SlidingWindow.Options o = new SlidingWindow.Options().patch(windowDHW[0], windowDHW[1], windowDHW[2]).overlap(OVERLAP).backend(be);
-            float[] full = SlidingWindow.run(v.floats(), dhw, fn, o).data();
-            float[] desc = pool(be, full, 0, d, dhw, poolDHW);
+            float[] desc;
             Map<String, float[]> cond = new LinkedHashMap<>();
-            int ch = d;
-            for (ConditionSource c : used) {
-                cond.put(c.name(), pool(be, full, ch, c.channels(), dhw, poolDHW));
-                ch += c.channels();
+            // the cache keeps host arrays only: free each volume's tensors at once (this runs inside the first
+            // training step's scope, which would otherwise hold every volume's until the step ends)
+            try (TensorScope scope = TensorScope.open()) {
+                float[] full = SlidingWindow.run(v.floats(), dhw, fn, o).data();
+                desc = pool(be, full, 0, d, dhw, poolDHW);
+                int ch = d;
+                for (ConditionSource c : used) {
+                    cond.put(c.name(), pool(be, full, ch, c.channels(), dhw, poolDHW));
+                    ch += c.channels();
+                }
             }
             entries.add(new Entry(pooledDims(dhw, poolDHW), desc, cond));
             if (progress != null) {

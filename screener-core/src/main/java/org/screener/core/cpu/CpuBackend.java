@@ -14,7 +14,14 @@ import java.util.Arrays;
 public final class CpuBackend implements Backend {
     @Override public String name() { return "cpu"; }
 
-    @Override public Storage allocate(long n) { return new CpuStorage(this, n); }
+    /** A pooled array of length n zero-filled, else a new one (which the JVM zeroes). */
+    @Override public Storage allocate(long n) {
+        int len = CpuStorage.checkedLength(n);
+        float[] a = CpuPool.take(len);
+        if (a == null) a = new float[len];
+        else fill(a, 0f);
+        return new CpuStorage(this, a);
+    }
 
     @Override public void write(Storage dst, long off, float[] src, int so, int n) {
         System.arraycopy(src, so, CpuStorage.of(dst), (int) off, n);
@@ -186,6 +193,39 @@ public final class CpuBackend implements Backend {
     // (end of H3)
 
     // ---- lifetime: uninitialised allocation [H4] ----
+
+    /**
+     * Test switch: with {@code -Dscreener.cpu.poisonUninitialized=true} every uninitialised allocation is
+     * filled with NaN, so an op that reads an output it did not write (or accumulates into one) fails its tests
+     * instead of depending on what the pool last held. Off by default: it costs the memset it exists to save.
+     */
+    static final boolean POISON = Boolean.getBoolean("screener.cpu.poisonUninitialized");
+
+    /** A pooled array of exactly length n with its old contents when one is free, else a new one. */
+    @Override public Storage allocateUninitialized(long n) {
+        int len = CpuStorage.checkedLength(n);
+        float[] a = CpuPool.take(len);
+        if (a == null) a = new float[len];
+        if (POISON) fill(a, Float.NaN);
+        return new CpuStorage(this, a);
+    }
+
+    /** Large fills in parallel: one thread's memset of a 100 MB activation is most of what pooling saves. */
+    private static void fill(float[] a, float v) {
+        if (a.length < (1 << 20)) Arrays.fill(a, v);
+        else Parallel.forRange(a.length, 1 << 18, (lo, hi) -> Arrays.fill(a, lo, hi, v));
+    }
+
+    /** Counters of the CPU array pool (shared by every CpuBackend of the JVM). */
+    public record PoolStats(long hits, long misses, long released, long dropped, long bytesHeld, int arraysHeld, long capacityBytes) {}
+
+    public static PoolStats poolStats() { return CpuPool.stats(); }
+
+    /** Empties the pool and resets its counters (tests and benchmarks). */
+    public static void clearPool() { CpuPool.clear(); }
+
+    /** Sets the pool's capacity in bytes (0: no pooling); returns the previous capacity. */
+    public static long setPoolCapacity(long bytes) { return CpuPool.capacity(bytes); }
     // (end of H4)
 
     // ---- fused-kernel extensions [H5] ----

@@ -127,7 +127,7 @@ public final class Linalg {
         return Autograd.record(y, "perVoxelMatmul", new Tensor[]{w, x}, g -> {
             Tensor gw = null, gx = null;
             if (w.requiresGrad()) {     // dW = sum_n g_n · x_n^T
-                gw = Tensor.empty(be, p, d);
+                gw = Tensor.zeros(be, p, d);   // a batch of zero items never writes it
                 for (int i = 0; i < nb; i++)
                     be.gemm(false, true, p, d, v, 1f, g.storage(), (long) i * p * v, ld, x.storage(), (long) i * d * v, ld,
                             i == 0 ? 0f : 1f, gw.storage(), 0, d);

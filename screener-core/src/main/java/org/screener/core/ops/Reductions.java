@@ -20,7 +20,7 @@ public final class Reductions {
         Tensor out = Tensor.empty(x.backend(), ks);
         x.backend().reduceSum(x.storage(), xs, out.storage(), ks);
         return Autograd.record(out, "sum", new Tensor[]{x}, g -> {
-            Tensor z = Tensor.empty(x.backend(), xs);
+            Tensor z = Tensor.zeros(x.backend(), xs);   // read by the add below
             // broadcast g back: z = 0 + g
             x.backend().binary(BinaryOp.ADD, z.storage(), xs, g.storage(), ks, z.storage(), xs);
             return new Tensor[]{z};

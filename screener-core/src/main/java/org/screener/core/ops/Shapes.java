@@ -133,7 +133,7 @@ public final class Shapes {
         Tensor y = Tensor.empty(be, size);
         be.copyBox(x.storage(), xs, start, y.storage(), size, new int[xs.length], size, false);
         return Autograd.record(y, op, new Tensor[]{x}, g -> {
-            Tensor gx = Tensor.empty(be, xs);
+            Tensor gx = Tensor.zeros(be, xs);   // zero outside the cropped box, which alone is written
             be.copyBox(g.storage(), size, new int[xs.length], gx.storage(), xs, start, size, false);
             return new Tensor[]{gx};
         });
@@ -151,7 +151,7 @@ public final class Shapes {
         if (Arrays.equals(os, xs)) return x;
         int[] start = lo.clone();
         Backend be = x.backend();
-        Tensor y = Tensor.empty(be, os);   // zero-filled
+        Tensor y = Tensor.zeros(be, os);   // the border stays zero: copyBox writes only the interior
         be.copyBox(x.storage(), xs, new int[xs.length], y.storage(), os, start, xs, false);
         return Autograd.record(y, "pad", new Tensor[]{x}, g -> {
             Tensor gx = Tensor.empty(be, xs);
@@ -219,7 +219,7 @@ public final class Shapes {
         Tensor y = Tensor.empty(be, idx.length, c);
         be.gatherVoxels(x.storage(), n, c, v, idx, y.storage());
         return Autograd.record(y, "gatherVoxels", new Tensor[]{x}, g -> {
-            Tensor gx = Tensor.empty(be, xs);   // zero-filled; scatter-add accumulates
+            Tensor gx = Tensor.zeros(be, xs);   // scatter-add accumulates
             be.scatterAddVoxels(g.storage(), n, c, v, idx, gx.storage());
             return new Tensor[]{gx};
         });

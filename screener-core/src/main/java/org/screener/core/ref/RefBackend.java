@@ -185,6 +185,16 @@ public final class RefBackend implements Backend {
     // (end of H3)
 
     // ---- lifetime: uninitialised allocation [H4] ----
+
+    /**
+     * NaN-filled: the reference defines each op, so an op that reads an output buffer it never wrote (relying
+     * on zeros that only allocate() promises) turns its gradcheck and CPU-vs-reference tests into NaN failures.
+     */
+    @Override public Storage allocateUninitialized(long n) {
+        RefStorage s = new RefStorage(this, n);
+        Arrays.fill(RefStorage.of(s), Double.NaN);
+        return s;
+    }
     // (end of H4)
 
     // ---- fused-kernel extensions [H5] ----

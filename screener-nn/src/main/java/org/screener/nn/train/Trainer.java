@@ -1,5 +1,6 @@
 package org.screener.nn.train;
 
+import org.screener.core.TensorScope;
 import org.screener.nn.Module;
 import org.screener.nn.StateMismatchException;
 import org.screener.nn.io.Checkpoint;
@@ -33,6 +34,12 @@ import java.util.Random;
  *
  * A resumed run is bit-identical to an uninterrupted one as long as the step function draws all its randomness
  * from the {@code Random} it is given and the model's state lives in its state dict.
+ *
+ * <p>Each step (step function, clipping, optimizer step, zeroGrad) runs inside one {@link TensorScope}: every
+ * tensor made during the step is closed when it ends, so the backend reuses its memory next step. Parameters,
+ * optimizer state, buffers and anything a step function caches across steps must therefore be created outside
+ * the step (in constructors) or kept ({@code TensorScope.current().keep(t)}); a tensor made in one step and
+ * used in a later one fails with "... used after close". Writing into long-lived tensors in place is fine.
  */
 public final class Trainer {
     public static final String LOSSES = "losses.csv";
@@ -202,18 +209,24 @@ public final class Trainer {
             while (step < totalSteps) {
                 long s = step;
                 double lr = schedule != null ? schedule.apply(optimizer, s) : optimizer.lr();
-                Map<String, Double> losses = stepFn.step(s, stepRandom(seed, s));
-                if (losses == null) throw new IllegalStateException("Trainer: step function returned null at step " + s);
-                Map<String, Double> logged = new LinkedHashMap<>(losses);
-                if (clipNorm > 0) {
-                    double norm = GradClip.clipGradNorm(model.parameters(), clipNorm);
-                    if (!Double.isFinite(norm))
-                        throw new IllegalStateException("Trainer: gradient norm " + norm + " at step " + s + " (losses " + losses + ")");
-                    logged.put(GRAD_NORM, norm);
+                Map<String, Double> losses;
+                Map<String, Double> logged;
+                // every tensor the step makes (activations, gradients, temporaries) is freed at its end and its
+                // memory reused by the next step; parameters and optimizer state were made outside
+                try (TensorScope scope = TensorScope.open()) {
+                    losses = stepFn.step(s, stepRandom(seed, s));
+                    if (losses == null) throw new IllegalStateException("Trainer: step function returned null at step " + s);
+                    logged = new LinkedHashMap<>(losses);
+                    if (clipNorm > 0) {
+                        double norm = GradClip.clipGradNorm(model.parameters(), clipNorm);
+                        if (!Double.isFinite(norm))
+                            throw new IllegalStateException("Trainer: gradient norm " + norm + " at step " + s + " (losses " + losses + ")");
+                        logged.put(GRAD_NORM, norm);
+                    }
+                    optimizer.step();
+                    optimizer.zeroGrad();
+                    model.zeroGrad();
                 }
-                optimizer.step();
-                optimizer.zeroGrad();
-                model.zeroGrad();
                 step = s + 1;
                 log.append(step, lr, logged);
                 progress.update(step, losses, lr);

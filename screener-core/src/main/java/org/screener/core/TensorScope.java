@@ -1,0 +1,129 @@
+package org.screener.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The lifetime of the tensors of one unit of work (a training step, an inference window). While a scope is
+ * open on a thread, every storage that {@link Tensor}'s factories create on that thread (zeros, empty, full,
+ * of, ofDouble, randn, rand, and so every op output) is registered with the innermost open scope; closing the
+ * scope closes them all, so the backend reuses their memory for the next step instead of waiting for the GC.
+ *
+ * <pre>{@code
+ * try (TensorScope s = TensorScope.open()) {
+ *     Tensor loss = model.forward(x).square().mean();
+ *     loss.backward();
+ *     optimizer.step();
+ *     model.zeroGrad();
+ * }   // activations, gradients and temporaries of the step are freed here
+ * }</pre>
+ *
+ * <p>What must outlive the scope has to be made outside it or {@link #keep kept}: parameters, optimizer state,
+ * running statistics, anything cached across steps (a position encoding built on first use, a constant mask).
+ * Writing into such a tensor in place ({@code assign}, {@code addInPlace}, an optimizer update) is fine; putting
+ * a tensor made in the scope into a field is not. A tensor used after its scope ended fails at once with
+ * IllegalStateException ("... used after close"). Views (reshape, detach) share their source's storage and live
+ * and die with it. Storages a backend allocates for itself, and those of other threads, are not registered:
+ * the GC frees them as before.
+ *
+ * <p>Scopes nest; each must be closed on the thread that opened it, innermost first (closing an outer scope
+ * while an inner one is open is an error). A scope that is never closed keeps everything made in it alive.
+ * Peak memory within a scope is everything allocated in it (dead temporaries are not freed early), so a scope
+ * should span one step or window, not a whole run.
+ */
+public final class TensorScope implements AutoCloseable {
+    private static final ThreadLocal<ArrayDeque<TensorScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Thread owner = Thread.currentThread();
+    private final TensorScope parent;
+    private final List<Storage> owned = new ArrayList<>();
+    private final Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    private TensorScope(TensorScope parent) { this.parent = parent; }
+
+    /** Opens a scope nested in this thread's current one (if any). */
+    public static TensorScope open() {
+        ArrayDeque<TensorScope> st = STACK.get();
+        TensorScope s = new TensorScope(st.peek());
+        st.push(s);
+        return s;
+    }
+
+    /** The innermost open scope of this thread, or null. */
+    public static TensorScope current() { return STACK.get().peek(); }
+
+    /** Called by Tensor's factories for every storage they create. */
+    static void register(Storage s) {
+        TensorScope top = STACK.get().peek();
+        if (top != null) top.owned.add(s);
+    }
+
+    /**
+     * Lets t's storage (and so every view of it) outlive this scope: it moves to the enclosing scope when this
+     * one closes, or to the GC when there is none. Only the storage: t's gradient is a separate tensor. A tensor
+     * not made in this scope is left alone. Returns t.
+     */
+    public Tensor keep(Tensor t) {
+        checkOpen("keep");
+        if (t != null) kept.add(t.storage());
+        return t;
+    }
+
+    /** {@link #keep(Tensor)} for each (nulls are skipped). */
+    public void keep(Tensor... ts) {
+        for (Tensor t : ts) keep(t);
+    }
+
+    /** {@link #keep(Tensor)} for each (nulls are skipped). */
+    public void keepAll(Iterable<Tensor> ts) {
+        for (Tensor t : ts) keep(t);
+    }
+
+    /** Storages registered with this scope so far (kept ones included). */
+    public int size() { return owned.size(); }
+
+    public boolean isClosed() { return closed; }
+
+    private void checkOpen(String op) {
+        if (closed) throw new IllegalStateException("TensorScope." + op + ": the scope is already closed");
+    }
+
+    /**
+     * Closes every storage registered here except the kept ones, which go to the enclosing scope. Idempotent.
+     * Throws IllegalStateException (closing nothing) on another thread or while a scope opened inside this one
+     * is still open.
+     */
+    @Override public void close() {
+        if (closed) return;
+        if (Thread.currentThread() != owner)
+            throw new IllegalStateException("TensorScope.close on thread " + Thread.currentThread().getName()
+                    + ": the scope belongs to thread " + owner.getName());
+        ArrayDeque<TensorScope> st = STACK.get();
+        if (st.peek() != this)
+            throw new IllegalStateException("TensorScope.close out of order: a scope opened inside this one is still open"
+                    + " (close the innermost scope first)");
+        st.pop();
+        closed = true;
+        RuntimeException first = null;
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            Storage s = owned.get(i);
+            if (kept.contains(s)) {
+                if (parent != null) parent.owned.add(s);
+                continue;
+            }
+            try {
+                s.close();
+            } catch (RuntimeException e) {   // still free the rest
+                if (first == null) first = e;
+            }
+        }
+        owned.clear();
+        kept.clear();
+        if (first != null) throw first;
+    }
+}

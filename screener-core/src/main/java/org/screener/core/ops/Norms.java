@@ -135,19 +135,19 @@ public final class Norms {
             fv = snapshot(be, fixedVar, c);
         } else {
             if (p.count() == 0) throw new IllegalArgumentException(op + ": no values to normalise in " + Shape.str(xs));
-            m = be.allocate(rows);
-            m2 = be.allocate(rows);
+            m = scratch(be, rows);
+            m2 = scratch(be, rows);
             be.rowMoments(x.storage(), rows, s, m, m2);
         }
         Storage gam = gamma == null ? null : gamma.storage(), bet = beta == null ? null : beta.storage();
-        Storage scale = be.allocate(rows), shift = be.allocate(rows), center = be.allocate(rows);
+        Storage scale = scratch(be, rows), shift = scratch(be, rows), center = scratch(be, rows);
         be.normForward(p, m, m2, fm, fv, gam, bet, scale, shift, center,
                 runningMean == null ? null : runningMean.storage(), runningVar == null ? null : runningVar.storage(), momentum);
         Tensor y = Tensor.empty(be, xs);
         be.rowAffine(x.storage(), scale, null, null, shift, rows, s, y.storage());
         Storage rm = m, rm2 = m2, sfm = fm, sfv = fv;
         return Autograd.record(y, op, new Tensor[]{x, gamma, beta}, g -> {
-            Storage sumG = be.allocate(rows), sumGC = be.allocate(rows);   // Σ g and Σ g·(x − μ) per row
+            Storage sumG = scratch(be, rows), sumGC = scratch(be, rows);   // Σ g and Σ g·(x − μ) per row
             be.rowDots(g.storage(), x.storage(), center, rows, s, sumG, sumGC);
             Tensor gx = null, gg = null, gb = null;
             if (gamma != null && gamma.requiresGrad()) gg = Tensor.empty(be, gamma.shape());
@@ -155,8 +155,8 @@ public final class Norms {
             Storage a = null, b = null, t = null;
             if (x.requiresGrad()) {
                 // gx = a·g + b·x + t per row (one pass); with fixed statistics just a·g
-                a = be.allocate(rows);
-                if (!statsFixed) { b = be.allocate(rows); t = be.allocate(rows); }
+                a = scratch(be, rows);
+                if (!statsFixed) { b = scratch(be, rows); t = scratch(be, rows); }
             }
             if (gg != null || gb != null || a != null)
                 be.normBackward(p, rm, rm2, sfm, sfv, gam, sumG, sumGC, a, b, t,
@@ -171,8 +171,14 @@ public final class Norms {
     }
 
     private static Storage snapshot(Backend be, Tensor t, int n) {
-        Storage c = be.allocate(n);
+        Storage c = scratch(be, n);
         be.copy(t.storage(), 0, c, 0, n);
         return c;
     }
+
+    /**
+     * A zeroed per-row buffer made through Tensor's factory, so that the step's TensorScope frees it (a raw
+     * Backend.allocate would be left to the GC and defeat the pool).
+     */
+    private static Storage scratch(Backend be, long n) { return Tensor.zeros(be, Math.toIntExact(n)).storage(); }
 }

@@ -6,18 +6,28 @@ import org.screener.core.Backends;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
 import org.screener.core.autograd.GradCheck;
+import org.screener.core.cpu.DensityCpu;
+import org.screener.core.ext.DensityExtension;
+import org.screener.nn.Module;
 import org.screener.nn.Parameter;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The fused CPU Glow NLL against the op-composed definition (in double on the reference backend). */
-class GlowCpuTest {
+/**
+ * Glow's NLL through the backend's {@link DensityExtension} (the CPU's fused {@link DensityCpu}, both kernels)
+ * against the op-composed definition in double on the reference backend, the dispatch rules, and the act-norm's
+ * Java-side initialisation flag across checkpoint loads.
+ */
+class GlowFusedTest {
     /** d, dc, steps, hidden, N, D, H, W: odd widths, a single voxel, blocks cut mid-way, the wide-net block size. */
     private static final int[][] CASES = {
             {2, 0, 1, 1, 1, 1, 1, 1},
@@ -29,7 +39,7 @@ class GlowCpuTest {
 
     @Test void fusedNllMatchesTheOpDefinitionOnBothKernels() {
         Backend ref = GradCheck.ref(), cpu = Backends.getDefault();
-        assertTrue(GlowCpu.vectorAvailable(), "tests run with jdk.incubator.vector: the vector kernel must load");
+        assertTrue(DensityCpu.vectorAvailable(), "tests run with jdk.incubator.vector: the vector kernel must load");
         for (int[] t : CASES) {
             int d = t[0], dc = t[1];
             Glow exact = GlowTest.perturbedFlow(ref, d, dc, t[2], t[3], 11 + d);
@@ -39,11 +49,14 @@ class GlowCpuTest {
             double[] y = Tensor.randn(ref, rnd, 1.5f, t[4], d, t[5], t[6], t[7]).toDoubleArray();
             double[] c = dc > 0 ? Tensor.randn(ref, rnd, 1f, t[4], dc, t[5], t[6], t[7]).toDoubleArray() : null;
             int[] ys = {t[4], d, t[5], t[6], t[7]}, cs = {t[4], dc, t[5], t[6], t[7]};
+            int v = t[5] * t[6] * t[7];
             try (Autograd.Scope s = Autograd.noGrad()) {
                 double[] want = exact.nllOps(Tensor.ofDouble(ref, y, ys), c == null ? null : Tensor.ofDouble(ref, c, cs)).toDoubleArray();
                 Tensor yc = Tensor.ofDouble(cpu, y, ys), cc = c == null ? null : Tensor.ofDouble(cpu, c, cs);
-                for (GlowCpu.Path p : new GlowCpu.Path[]{GlowCpu.Path.SCALAR, GlowCpu.Path.VECTOR}) {
-                    double[] got = GlowCpu.nll(fast, yc, cc, p).toDoubleArray();
+                for (DensityCpu.Path p : new DensityCpu.Path[]{DensityCpu.Path.SCALAR, DensityCpu.Path.VECTOR}) {
+                    Tensor out = Tensor.full(cpu, Float.NaN, t[4], t[5], t[6], t[7]);
+                    DensityCpu.instance().glowNll(fast.fusedWeights(), yc.storage(), cc == null ? null : cc.storage(), t[4], v, out.storage(), p);
+                    double[] got = out.toDoubleArray();
                     assertEquals(want.length, got.length);
                     for (int i = 0; i < want.length; i++)
                         assertEquals(want[i], got[i], 2e-4 * (1 + Math.abs(want[i])), p + " case d=" + d + " dc=" + dc + " voxel " + i);
@@ -55,76 +68,93 @@ class GlowCpuTest {
         }
     }
 
-    @Test void vectorDenseMatchesScalarOnAwkwardShapes() {
-        GlowCpu.Kernel scalar = new GlowCpuScalar(), vector = new GlowCpuVector();
-        Random rnd = new Random(4);
-        int b = 64;
-        for (int[] pk : new int[][]{{1, 1}, {3, 7}, {4, 4}, {9, 13}, {66, 65}}) {
-            int p = pk[0], k = pk[1];
-            float[] w = rand(rnd, p * k), bias = rand(rnd, p), x = rand(rnd, 2 * b + k * b);
-            for (boolean relu : new boolean[]{false, true})
-                for (float[] bb : new float[][]{null, bias}) {
-                    float[] ys = new float[p * b], yv = new float[p * b];
-                    scalar.dense(w, bb, p, k, x, b, ys, b, relu);
-                    vector.dense(w, bb, p, k, x, b, yv, b, relu);
-                    for (int i = 0; i < ys.length; i++) assertEquals(ys[i], yv[i], 1e-5f * (1 + k), "p=" + p + " k=" + k + " at " + i);
-                    if (relu) for (float v : yv) assertTrue(v >= 0);
-                }
-        }
-    }
-
-    @Test void vectorElementwiseMatchesScalar() {
-        GlowCpu.Kernel scalar = new GlowCpuScalar(), vector = new GlowCpuVector();
-        Random rnd = new Random(5);
-        int b = 64, d = 5, half = 2, rest = 3;
-        float[] x = rand(rnd, d * b), pc = rand(rnd, 2 * d * b), h = new float[2 * rest * b], ld = rand(rnd, b);
-        for (int i = 0; i < h.length; i++) h[i] = (float) (rnd.nextGaussian() * 30);   // saturates the sigmoid both ways
-        float[] shift = rand(rnd, d), scale = rand(rnd, d), logScale = rand(rnd, d);
-        float[][] xs = {x.clone(), x.clone()}, lds = {ld.clone(), ld.clone()};
-        GlowCpu.Kernel[] ks = {scalar, vector};
-        for (int j = 0; j < 2; j++) {
-            ks[j].affine(xs[j], d, shift, scale, b);
-            ks[j].actNormCond(xs[j], d, shift, logScale, pc, lds[j], b);
-            ks[j].coupling(xs[j], half, rest, h, lds[j], new float[b], b);
-        }
-        assertClose(xs[0], xs[1]);
-        assertClose(lds[0], lds[1]);
-        for (float v : lds[1]) assertTrue(Float.isFinite(v));
-        float[][] out = {new float[70], new float[70]};
-        for (int j = 0; j < 2; j++) ks[j].finish(xs[0], d, lds[0], 1.25f, out[j], 3, 61, b);   // a count that is no multiple of the vector
-        assertClose(out[0], out[1]);
-        assertEquals(0f, out[1][2]);
-        assertEquals(0f, out[1][64]);
-    }
-
-    @Test void glowNllTakesTheFusedPathOnlyWithoutAutograd() {
-        Backend cpu = Backends.getDefault();
+    @Test void nllTakesTheExtensionOnlyWithoutAutogradAndWhereTheBackendHasOne() {
+        Backend cpu = Backends.getDefault(), ref = GradCheck.ref();
+        assertNotNull(cpu.extension(DensityExtension.class));
+        assertNull(ref.extension(DensityExtension.class));
         Glow g = GlowTest.perturbedFlow(cpu, 4, 2, 2, 8, 3);
         Random rnd = new Random(6);
         Tensor y = Tensor.randn(cpu, rnd, 1f, 1, 4, 3, 4, 5), c = Tensor.randn(cpu, rnd, 1f, 1, 2, 3, 4, 5);
+        float[] fused, ops;
         try (Autograd.Scope s = Autograd.noGrad()) {
-            assertArrayEquals(GlowCpu.nll(g, y, c).toArray(), g.nll(y, c).toArray(), 0f);
+            fused = g.fusedNll(cpu.extension(DensityExtension.class), y, c).toArray();
+            ops = g.nllOps(y, c).toArray();
+            assertArrayEquals(fused, g.nll(y, c).toArray(), 0f, "no autograd, CPU: the fused kernel");
+            assertFalse(java.util.Arrays.equals(fused, ops), "the two paths round differently, so the check above can tell them apart");
         }
-        Tensor loss = g.nll(y, c).mean();    // with autograd the op path runs and gradients reach the parameters
-        loss.backward();
+        Tensor withGrad = g.nll(y, c);    // with autograd the op path runs and gradients reach the parameters
+        assertArrayEquals(ops, withGrad.toArray(), 0f, "autograd on: the ops");
+        withGrad.mean().backward();
         for (Parameter p : g.parameters()) assertNotNull(p.tensor().grad());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GlowCpu.nll(g, y, c));
-        assertTrue(e.getMessage().contains("autograd"), e.getMessage());
+        // a backend without the extension: the ops, without autograd too
+        Glow r = GlowTest.perturbedFlow(cpu, 4, 2, 2, 8, 3);
+        r.to(ref);
+        Tensor yr = y.to(ref), cr = c.to(ref);
         try (Autograd.Scope s = Autograd.noGrad()) {
-            Glow fresh = new Glow(cpu, 4, 2, 1, 8, new Random(1));   // act-norm not yet initialised from data
-            assertThrows(IllegalArgumentException.class, () -> GlowCpu.nll(fresh, y, c));
-            assertThrows(IllegalArgumentException.class, () -> GlowCpu.nll(g, y, null));
+            assertArrayEquals(r.nllOps(yr, cr).toDoubleArray(), r.nll(yr, cr).toDoubleArray(), 0.0, "no extension: the ops");
         }
     }
 
-    private static void assertClose(float[] want, float[] got) {
-        assertEquals(want.length, got.length);
-        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-5f * (1 + Math.abs(want[i])), "at " + i);
+    @Test void anUninitialisedActNormTakesTheOpPathAndInitialisesOnce() {
+        Backend cpu = Backends.getDefault();
+        Glow fresh = new Glow(cpu, 4, 0, 2, 8, new Random(1));
+        assertFalse(fresh.allInitialized());
+        Tensor y = Tensor.randn(cpu, new Random(2), 2f, 2, 4, 3, 4, 5);
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            float[] first = fresh.nll(y, null).toArray();   // initialises from y on the op path
+            assertTrue(fresh.allInitialized());
+            assertArrayEquals(fresh.nllOps(y, null).toArray(), first, 0f);
+            assertArrayEquals(fresh.fusedNll(cpu.extension(DensityExtension.class), y, null).toArray(), fresh.nll(y, null).toArray(), 0f);
+        }
     }
 
-    private static float[] rand(Random rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
-        return a;
+    @Test void theInitialisedFlagFollowsEveryCheckpointLoad() {
+        Backend cpu = Backends.getDefault();
+        Random rnd = new Random(8);
+        Tensor y = Tensor.randn(cpu, rnd, 2f, 1, 4, 3, 4, 5), y2 = Tensor.randn(cpu, rnd, 5f, 1, 4, 3, 4, 5).add(3f);
+        Glow used = GlowTest.perturbedFlow(cpu, 4, 0, 2, 8, 5);
+        Map<String, Tensor> trained = copy(used.stateDict());
+        Map<String, Tensor> untrained = copy(new Glow(cpu, 4, 0, 2, 8, new Random(5)).stateDict());
+        assertEquals(0f, untrained.get("steps.0.actnorm.initialized").item());
+        assertEquals(1f, trained.get("steps.1.actnorm.initialized").item());
+
+        // initialized = 1 into a fresh model: it scores like the trained one at once (fused path, no re-initialisation)
+        Glow fresh = new Glow(cpu, 4, 0, 2, 8, new Random(99));
+        assertFalse(fresh.allInitialized());
+        fresh.loadStateDict(trained, true);
+        assertTrue(fresh.allInitialized());
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            assertArrayEquals(used.nll(y, null).toArray(), fresh.nll(y, null).toArray(), 0f);
+        }
+
+        // initialized = 0 into a used model: the next batch initialises it again, from that batch
+        fresh.loadStateDict(untrained, true);
+        assertFalse(fresh.allInitialized());
+        try (Autograd.Scope s = Autograd.noGrad()) { fresh.nll(y2, null); }
+        assertTrue(fresh.allInitialized());
+        Glow reference = new Glow(cpu, 4, 0, 2, 8, new Random(5));
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            reference.nll(y2, null);
+            assertArrayEquals(reference.nll(y, null).toArray(), fresh.nll(y, null).toArray(), 0f);
+        }
+
+        // a load through a parent module reaches the act-norms too
+        Glow child = new Glow(cpu, 4, 0, 2, 8, new Random(99));
+        Wrapper parent = new Wrapper(child);
+        Map<String, Tensor> prefixed = new LinkedHashMap<>();
+        trained.forEach((k, t) -> prefixed.put("flow." + k, t));
+        parent.loadStateDict(prefixed, true);
+        assertTrue(child.allInitialized());
+    }
+
+    private static final class Wrapper extends Module {
+        Wrapper(Glow g) { registerModule("flow", g); }
+        @Override public Tensor forward(Tensor x) { throw new UnsupportedOperationException(); }
+    }
+
+    private static Map<String, Tensor> copy(Map<String, Tensor> m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        m.forEach((k, t) -> out.put(k, Tensor.of(t.backend(), t.toArray(), t.shape())));
+        return out;
     }
 }

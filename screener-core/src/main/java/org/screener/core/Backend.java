@@ -395,5 +395,13 @@ public interface Backend {
     // (end of H4)
 
     // ---- fused-kernel extensions [H5] ----
+
+    /**
+     * This backend's implementation of a named extension interface (a group of fused kernels beyond this closed
+     * list, e.g. {@link org.screener.core.ext.DensityExtension}), or null when it has none. Callers then fall
+     * back to their op-composed path: an extension makes a computation faster, it never adds one, so the
+     * default returns null and a new backend works without implementing any.
+     */
+    default <T> T extension(Class<T> type) { return null; }
     // (end of H5)
 }

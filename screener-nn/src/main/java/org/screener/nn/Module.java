@@ -165,5 +165,18 @@ public abstract class Module {
             Tensor b = bs.get(e.getKey());
             if (b != null) b.assign(e.getValue().to(b.backend()));
         }
+        notifyStateLoaded();
+    }
+
+    /**
+     * Called on every module of the tree (children first) after {@link #loadStateDict} copied the values in,
+     * whichever module it was called on: a module that mirrors a buffer on the Java side (a flag it would
+     * otherwise read from the backend at every forward) refreshes the mirror here, once per load.
+     */
+    protected void onStateLoaded() {}
+
+    private void notifyStateLoaded() {
+        for (Module c : children.values()) c.notifyStateLoaded();
+        onStateLoaded();
     }
 }

@@ -2,6 +2,7 @@ package org.screener.pipeline;
 
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
+import org.screener.core.ops.Shapes;
 import org.screener.nn.Module;
 import org.screener.nn.layers.Sequential;
 import org.screener.nn.ssl.Heads;
@@ -42,10 +43,8 @@ public final class ConditionModel extends Module {
         if (net.config.inChannels != 2)
             throw new IllegalArgumentException("ConditionModel.embed: the UNet has " + net.config.inChannels
                     + " input channels, a condition UNet has 2");
-        int n = s[0], vox = s[2] * s[3] * s[4];
-        float[] ones = new float[n * vox];
-        Arrays.fill(ones, 1f);
-        Tensor x = Tensor.of(image.backend(), input(image.toArray(), ones, n, vox), n, 2, s[2], s[3], s[4]);
+        // image · 1 is the image bit for bit, so the input is [image; ones], built on the image's backend
+        Tensor x = Shapes.concat(1, image, Tensor.full(image.backend(), 1f, s[0], 1, s[2], s[3], s[4]));
         return net.forward(x);
     }
 

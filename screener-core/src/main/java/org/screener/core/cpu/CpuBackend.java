@@ -229,5 +229,10 @@ public final class CpuBackend implements Backend {
     // (end of H4)
 
     // ---- fused-kernel extensions [H5] ----
+
+    /** {@link org.screener.core.ext.DensityExtension}: {@link DensityCpu} (the fused Glow and Gaussian NLLs). */
+    @Override public <T> T extension(Class<T> type) {
+        return type == org.screener.core.ext.DensityExtension.class ? type.cast(DensityCpu.INSTANCE) : null;
+    }
     // (end of H5)
 }

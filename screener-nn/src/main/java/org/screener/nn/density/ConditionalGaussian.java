@@ -20,6 +20,7 @@ import java.util.Random;
 public final class ConditionalGaussian extends DensityModel {
     public static final int KERNEL = 3;
     private final Sequential net;
+    private boolean initialized;   // = buffer "initialized" != 0
     private final Conv3d last;
 
     public ConditionalGaussian(Backend backend, int channels, int conditionChannels, int hidden, Random rnd) {
@@ -35,11 +36,16 @@ public final class ConditionalGaussian extends DensityModel {
         registerBuffer("initialized", Tensor.zeros(backend, 1));
     }
 
-    public boolean isInitialized() { return buffer("initialized").item() != 0; }
+    /** A Java-side mirror of the "initialized" buffer: nll reads nothing from the backend to ask. */
+    public boolean isInitialized() { return initialized; }
+
+    /** A checkpoint may carry either value of the flag, into a fresh or an already initialised model. */
+    @Override protected void onStateLoaded() { initialized = buffer("initialized").item() != 0; }
 
     /** Marks the model initialised without touching its parameters (e.g. parameters set by hand). */
     public ConditionalGaussian markInitialized() {
         buffer("initialized").assign(Tensor.full(last.weight.tensor().backend(), 1f, 1));
+        initialized = true;
         return this;
     }
 
@@ -60,6 +66,6 @@ public final class ConditionalGaussian extends DensityModel {
             markInitialized();
         }
         Tensor[] ml = meanAndLogVar(c);
-        return MarginalGaussian.gaussianNll(y, ml[0], ml[1]);
+        return MarginalGaussian.gaussianNll(y, ml[0], ml[1], true);
     }
 }

@@ -1,7 +1,10 @@
 package org.screener.nn.density;
 
 import org.screener.core.Backend;
+import org.screener.core.Storage;
 import org.screener.core.Tensor;
+import org.screener.core.autograd.Autograd;
+import org.screener.core.ext.DensityExtension;
 import org.screener.core.ops.Activations;
 import org.screener.core.ops.Linalg;
 import org.screener.core.ops.Reductions;
@@ -81,13 +84,64 @@ public final class Glow extends DensityModel {
         return y;
     }
 
-    /** Without autograd on the CPU backend, the fused {@link GlowCpu} kernel (same math, one pass per voxel block). */
+    /**
+     * Without autograd, on a backend that offers {@link DensityExtension}, its fused kernel (same math, e.g. one
+     * pass per voxel block on the CPU); otherwise, or while an act-norm still waits for its first batch, the
+     * op-composed {@link #nllOps}.
+     */
     @Override public Tensor nll(Tensor y, Tensor c) {
-        if (GlowCpu.applies(this, y, c)) return GlowCpu.nll(this, y, c);
+        if (!Autograd.isEnabled() && allInitialized()) {
+            DensityExtension ext = y.backend().extension(DensityExtension.class);
+            if (ext != null) return fusedNll(ext, y, c);
+        }
         return nllOps(y, c);
     }
 
-    /** The NLL composed of tensor ops (differentiable; the definition {@link GlowCpu} is tested against). */
+    /** Whether every act-norm has had its data-dependent initialisation (a Java-side flag: no backend read). */
+    public boolean allInitialized() {
+        for (Step s : steps) if (s instanceof ActNorm && !((ActNorm) s).isInitialized()) return false;
+        return true;
+    }
+
+    /** The NLL by {@code ext}'s fused kernel; the caller makes sure autograd is off and every act-norm is initialised. */
+    Tensor fusedNll(DensityExtension ext, Tensor y, Tensor c) {
+        checkInputs(y, c);
+        Tensor out = Tensor.zeros(y.backend(), y.dim(0), y.dim(2), y.dim(3), y.dim(4));
+        ext.glowNll(fusedWeights(), y.storage(), c == null ? null : c.storage(), y.dim(0), (long) y.dim(2) * y.dim(3) * y.dim(4), out.storage());
+        return out;
+    }
+
+    /**
+     * The weights as {@link DensityExtension.GlowWeights}: the parameters' own storages (nothing is read to the
+     * host) and each invertible conv's log|det| as a one-element tensor of the backend.
+     */
+    DensityExtension.GlowWeights fusedWeights() {
+        int k = steps.size() / 3;
+        Storage[] sh = new Storage[k], ls = new Storage[k], cw = conditionChannels > 0 ? new Storage[k] : null, inv = new Storage[k],
+                lad = new Storage[k], w1 = new Storage[k], b1 = new Storage[k], w2 = new Storage[k], b2 = new Storage[k],
+                w3 = new Storage[k], b3 = new Storage[k];
+        try (Autograd.Scope g = Autograd.noGrad()) {
+            for (int i = 0; i < k; i++) {
+                ActNorm a = (ActNorm) steps.get(3 * i);
+                InvConv ic = (InvConv) steps.get(3 * i + 1);
+                Coupling cp = (Coupling) steps.get(3 * i + 2);
+                sh[i] = a.shift.tensor().storage();
+                ls[i] = a.logScale.tensor().storage();
+                if (cw != null) cw[i] = a.cond.weight.tensor().storage();
+                inv[i] = ic.weight.tensor().storage();
+                lad[i] = Linalg.logAbsDet(ic.weight.tensor()).storage();
+                w1[i] = cp.l1.weight.tensor().storage();
+                b1[i] = cp.l1.bias.tensor().storage();
+                w2[i] = cp.l2.weight.tensor().storage();
+                b2[i] = cp.l2.bias.tensor().storage();
+                w3[i] = cp.l3.weight.tensor().storage();
+                b3[i] = cp.l3.bias.tensor().storage();
+            }
+        }
+        return new DensityExtension.GlowWeights(channels, conditionChannels, hidden, k, sh, ls, cw, inv, lad, w1, b1, w2, b2, w3, b3);
+    }
+
+    /** The NLL composed of tensor ops (differentiable; the definition the fused kernels are tested against). */
     public Tensor nllOps(Tensor y, Tensor c) {
         Tensor[] r = forward(y, c);
         Tensor half = Reductions.sum(r[0].square(), 1).mul(0.5f).add((float) (channels * HALF_LOG_2PI));
@@ -129,11 +183,14 @@ public final class Glow extends DensityModel {
     /**
      * Per-channel affine map z = (x + shift)·exp(logScale), initialised from the first batch it sees so that its
      * output has zero mean and unit std per channel (shift = −mean, logScale = −log(std + 1e-6)). The
-     * "initialized" buffer travels with checkpoints.
+     * "initialized" buffer travels with checkpoints; a Java-side mirror of it answers {@link #isInitialized}, so a
+     * forward reads nothing from the backend. The one host read left is the initialisation itself (the first
+     * batch's channel moments, once per model).
      */
     public final class ActNorm extends Step {
         private final Parameter shift, logScale;
         private final Pointwise cond;
+        private boolean initialized;   // = buffer "initialized" != 0; set by initFrom, refreshed by onStateLoaded
 
         ActNorm(Backend b) {
             shift = registerParameter("shift", Tensor.zeros(b, channels));
@@ -142,7 +199,10 @@ public final class Glow extends DensityModel {
             cond = conditionChannels > 0 ? registerModule("cond", new Pointwise(b, conditionChannels, 2 * channels, false, true, null)) : null;
         }
 
-        public boolean isInitialized() { return buffer("initialized").item() != 0; }
+        public boolean isInitialized() { return initialized; }
+
+        /** A checkpoint may carry either value of the flag, into a fresh or an already initialised model. */
+        @Override protected void onStateLoaded() { initialized = buffer("initialized").item() != 0; }
 
         private void initFrom(Tensor x) {
             int d = x.dim(1);
@@ -155,6 +215,7 @@ public final class Glow extends DensityModel {
             shift.tensor().assign(Tensor.ofDouble(x.backend(), sh, d));
             logScale.tensor().assign(Tensor.ofDouble(x.backend(), ls, d));
             buffer("initialized").assign(Tensor.full(x.backend(), 1f, 1));
+            initialized = true;
         }
 
         /** {shift, logScale}, broadcastable to x. */
@@ -205,13 +266,14 @@ public final class Glow extends DensityModel {
     public final class Coupling extends Step {
         private final int half = channels / 2, rest = channels - channels / 2;
         private final Sequential net;
+        private final Pointwise l1, l2, l3;
 
         Coupling(Backend b, Random rnd) {
             int in = half + conditionChannels;
-            net = registerModule("net", new Sequential(
-                    new Pointwise(b, in, hidden, true, false, rnd), Activation.relu(),
-                    new Pointwise(b, hidden, hidden, true, false, rnd), Activation.relu(),
-                    new Pointwise(b, hidden, 2 * rest, true, true, rnd)));
+            l1 = new Pointwise(b, in, hidden, true, false, rnd);
+            l2 = new Pointwise(b, hidden, hidden, true, false, rnd);
+            l3 = new Pointwise(b, hidden, 2 * rest, true, true, rnd);
+            net = registerModule("net", new Sequential(l1, Activation.relu(), l2, Activation.relu(), l3));
         }
 
         /** {raw + 2, shift} for the second half. */

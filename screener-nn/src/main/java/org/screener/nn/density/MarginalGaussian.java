@@ -2,6 +2,8 @@ package org.screener.nn.density;
 
 import org.screener.core.Backend;
 import org.screener.core.Tensor;
+import org.screener.core.autograd.Autograd;
+import org.screener.core.ext.DensityExtension;
 import org.screener.core.ops.Reductions;
 import org.screener.core.ops.Shapes;
 import org.screener.nn.Parameter;
@@ -15,6 +17,7 @@ import org.screener.nn.Parameter;
  */
 public final class MarginalGaussian extends DensityModel {
     private final Parameter mean, logVar;
+    private boolean initialized;   // = buffer "initialized" != 0
 
     /** The standard normal until the first batch initialises it. */
     public MarginalGaussian(Backend backend, int channels) {
@@ -24,11 +27,16 @@ public final class MarginalGaussian extends DensityModel {
         registerBuffer("initialized", Tensor.zeros(backend, 1));
     }
 
-    public boolean isInitialized() { return buffer("initialized").item() != 0; }
+    /** A Java-side mirror of the "initialized" buffer: nll reads nothing from the backend to ask. */
+    public boolean isInitialized() { return initialized; }
+
+    /** A checkpoint may carry either value of the flag, into a fresh or an already initialised model. */
+    @Override protected void onStateLoaded() { initialized = buffer("initialized").item() != 0; }
 
     /** Marks the model initialised without touching its parameters (e.g. parameters set by hand). */
     public MarginalGaussian markInitialized() {
         buffer("initialized").assign(Tensor.full(mean.tensor().backend(), 1f, 1));
+        initialized = true;
         return this;
     }
 
@@ -43,7 +51,23 @@ public final class MarginalGaussian extends DensityModel {
             logVar.tensor().assign(Tensor.ofDouble(y.backend(), ml[1], channels));
             markInitialized();
         }
-        return gaussianNll(y, Shapes.reshape(mean.tensor(), 1, channels, 1, 1, 1), Shapes.reshape(logVar.tensor(), 1, channels, 1, 1, 1));
+        return gaussianNll(y, mean.tensor(), logVar.tensor(), false);
+    }
+
+    /**
+     * The NLL with mean and logVar (d) each (perVoxel false) or (N, d, D, H, W) each: without autograd, by the
+     * backend's {@link DensityExtension} when it has one; else (and as the definition) {@link #gaussianNll(Tensor, Tensor, Tensor)}.
+     */
+    static Tensor gaussianNll(Tensor y, Tensor mean, Tensor logVar, boolean perVoxel) {
+        DensityExtension ext = Autograd.isEnabled() ? null : y.backend().extension(DensityExtension.class);
+        int n = y.dim(0), d = y.dim(1);
+        if (ext != null) {
+            Tensor out = Tensor.zeros(y.backend(), n, y.dim(2), y.dim(3), y.dim(4));
+            ext.gaussianNll(y.storage(), mean.storage(), logVar.storage(), perVoxel, n, d, (long) y.dim(2) * y.dim(3) * y.dim(4), out.storage());
+            return out;
+        }
+        if (perVoxel) return gaussianNll(y, mean, logVar);
+        return gaussianNll(y, Shapes.reshape(mean, 1, d, 1, 1, 1), Shapes.reshape(logVar, 1, d, 1, 1, 1));
     }
 
     /** Per-voxel diagonal-Gaussian NLL summed over channel axis 1; mean/logVar broadcast against y. */

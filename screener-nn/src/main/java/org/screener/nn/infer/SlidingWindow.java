@@ -4,6 +4,7 @@ import org.screener.core.Backend;
 import org.screener.core.Backends;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
+import org.screener.core.ops.Shapes;
 import org.screener.core.cpu.Parallel;
 
 import java.util.ArrayList;
@@ -21,10 +22,18 @@ import java.util.List;
  * (see {@link #importanceMap}) and summed; the sum is divided by the summed weights, so voxels covered by
  * several patches get their weighted average and voxels covered once get the patch value.
  * <p>
- * Memory: besides the caller's input, {@code C·D·H·W} floats for the output (also the accumulator),
- * {@code D·H·W} doubles for the weights, {@code pd·ph·pw} floats for the importance map, and one batch:
- * {@code batch·pd·ph·pw} input plus {@code batch·C·pd·ph·pw} output floats (and whatever the patch function
- * allocates). No padded copy of the volume is made. Runs inside {@link Autograd#noGrad()}.
+ * The blending stays on the patch function's backend: the importance map is a backend tensor made once, each
+ * window's output is multiplied by it and added into a backend accumulator (C, D, H, W) with
+ * {@code copyBox(accumulate)}, and the accumulator is read to the host once, at the end, where it is divided by
+ * the summed weights. Those sums depend only on where the windows lie, so they are kept on the host in double
+ * (bit for bit the map the earlier host blending gave; a float division on the backend would move the last bit).
+ * Per window the backend gets the batch of input windows and gives nothing back.
+ * <p>
+ * Memory: besides the caller's input, {@code C·D·H·W} floats on the backend (the accumulator) and on the host
+ * (the result), {@code D·H·W} doubles for the weights, {@code pd·ph·pw} floats for the importance map, and one
+ * batch: {@code batch·pd·ph·pw} input plus twice {@code batch·C·pd·ph·pw} output floats (the output and its
+ * weighted copy, and whatever the patch function allocates). No padded copy of the volume is made. Runs inside
+ * {@link Autograd#noGrad()}.
  */
 public final class SlidingWindow {
     private SlidingWindow() {}
@@ -146,8 +155,10 @@ public final class SlidingWindow {
         int total = offsets.size();
         int pv = p[0] * p[1] * p[2];
         float[] imp = importanceMap(p, o.sigmaScale);
-        double[] weight = new double[Math.toIntExact(nvox)]; // double: sums of weights 1e-3..1 stay exact enough
-        float[] out = null;
+        // The weight sums depend only on the window positions, so they are summed here in double (as MONAI
+        // does in float64) and never read from the backend.
+        double[] weight = new double[Math.toIntExact(nvox)];
+        Tensor impMap = null, acc = null;   // on the patch function's backend: the importance map, Σ imp·output (C, D, H, W)
         int channels = -1;
 
         try (var g = Autograd.noGrad()) {
@@ -160,23 +171,25 @@ public final class SlidingWindow {
                 int c = outputChannels(res, b, p);
                 if (channels < 0) {
                     channels = c;
-                    out = new float[Math.toIntExact(c * nvox)];
+                    impMap = Tensor.of(res.backend(), imp, 1, 1, p[0], p[1], p[2]);
+                    acc = Tensor.zeros(res.backend(), 1, c, dims[0], dims[1], dims[2]);
                 } else if (c != channels) {
                     throw new IllegalArgumentException("SlidingWindow: patch function returned " + c
                             + " channels after returning " + channels);
                 }
-                float[] r = res.toArray();
-                for (int i = 0; i < b; i++) accumulate(r, i * c * pv, c, off[i], p, imp, dims, out, weight);
+                // imp·r then + into the sum: the float product and sum of the host loop this replaced, in the same order
+                Tensor weighted = Shapes.reshape(res, b, c, p[0], p[1], p[2]).mul(impMap);
+                for (int i = 0; i < b; i++) accumulate(weighted, i, c, off[i], p, imp, dims, acc, weight);
                 if (o.progress != null) o.progress.update(first + b, total);
             }
         }
+        float[] out = acc.toArray();   // the one read from the backend
         // Every voxel lies in some patch and every importance weight is >= 1e-3, so weight > 0.
-        final float[] fo = out;
         final int cc = channels;
         Parallel.forRange((int) nvox, 1 << 14, (lo, hi) -> {
             for (int v = lo; v < hi; v++) {
                 double inv = 1.0 / weight[v];
-                for (int ch = 0; ch < cc; ch++) fo[(int) (ch * nvox) + v] = (float) (fo[(int) (ch * nvox) + v] * inv);
+                for (int ch = 0; ch < cc; ch++) out[(int) (ch * nvox) + v] = (float) (out[(int) (ch * nvox) + v] * inv);
             }
         });
         return new Result(out, channels, dims.clone());
@@ -222,15 +235,19 @@ public final class SlidingWindow {
         }
     }
 
-    /** Adds imp·r into out and imp into weight over the part of the window inside the volume. */
-    private static void accumulate(float[] r, int rOff, int c, int[] off, int[] p, float[] imp, int[] dims,
-                                   float[] out, double[] weight) {
-        int D = dims[0], H = dims[1], W = dims[2];
-        int pv = p[0] * p[1] * p[2];
-        long nvox = (long) D * H * W;
-        int z0 = Math.max(0, -off[0]), z1 = Math.min(p[0], D - off[0]);
+    /**
+     * Adds window i of weighted (= imp·r) into acc on the backend, over the part of the window inside the volume,
+     * and imp into weight.
+     */
+    private static void accumulate(Tensor weighted, int i, int c, int[] off, int[] p, float[] imp, int[] dims,
+                                   Tensor acc, double[] weight) {
+        int H = dims[1], W = dims[2];
+        int z0 = Math.max(0, -off[0]), z1 = Math.min(p[0], dims[0] - off[0]);
         int y0 = Math.max(0, -off[1]), y1 = Math.min(p[1], H - off[1]);
         int x0 = Math.max(0, -off[2]), x1 = Math.min(p[2], W - off[2]);
+        acc.backend().copyBox(weighted.storage(), weighted.shape(), new int[]{i, 0, z0, y0, x0},
+                acc.storage(), acc.shape(), new int[]{0, 0, off[0] + z0, off[1] + y0, off[2] + x0},
+                new int[]{1, c, z1 - z0, y1 - y0, x1 - x0}, true);
         // Slices z of one window touch disjoint voxels, so they can run in parallel.
         Parallel.forRange(z1 - z0, 1, (lo, hi) -> {
             for (int z = z0 + lo; z < z0 + hi; z++)
@@ -238,11 +255,6 @@ public final class SlidingWindow {
                     int pr = (z * p[1] + y) * p[2];
                     int vr = ((off[0] + z) * H + off[1] + y) * W + off[2];
                     for (int x = x0; x < x1; x++) weight[vr + x] += imp[pr + x];
-                    for (int ch = 0; ch < c; ch++) {
-                        int rr = rOff + ch * pv + pr;
-                        int orow = (int) (ch * nvox) + vr;
-                        for (int x = x0; x < x1; x++) out[orow + x] += imp[pr + x] * r[rr + x];
-                    }
                 }
         });
     }

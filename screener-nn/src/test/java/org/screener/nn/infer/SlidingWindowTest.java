@@ -205,4 +205,69 @@ class SlidingWindowTest {
         assertTrue(e.getMessage().contains("must return"));
         assertThrows(IllegalArgumentException.class, () -> new SlidingWindow.Options().overlap(1.0));
     }
+
+    /**
+     * The blend on the backend gives bit for bit the map of the host blending it replaced (kept here as the
+     * reference: float imp·r summed in window order, double weight sums, one double multiply per voxel), for a
+     * non-linear two-channel patch function, partial windows, padding and batches.
+     */
+    @Test
+    void backendBlendIsBitIdenticalToTheHostBlend() {
+        int[][] cases = {{7, 9, 11, 4, 5, 6, 1}, {3, 10, 6, 4, 4, 8, 3}, {12, 5, 9, 5, 5, 5, 2}};
+        for (int[] t : cases) {
+            int[] dims = {t[0], t[1], t[2]}, patch = {t[3], t[4], t[5]};
+            float[] vol = random(dims[0] * dims[1] * dims[2], 17 + t[0]);
+            // x³ and x² + 0.3: exact per element whatever the batch (the vector exp rounds by lane position)
+            PatchFunction fn = (pt, off) -> org.screener.core.ops.Shapes.concat(1, pt.square().mul(pt), pt.square().add(0.3f));
+            SlidingWindow.Options o = new SlidingWindow.Options().patch(patch[0], patch[1], patch[2]).overlap(0.4)
+                    .batchSize(t[6]).pad(SlidingWindow.PadMode.REPLICATE, 0f);
+            float[] got = SlidingWindow.run(vol, dims, fn, o).data();
+            float[] want = hostBlend(vol, dims, patch, 0.4, 0.125, fn);
+            assertEquals(want.length, got.length);
+            for (int i = 0; i < want.length; i++)
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "case " + java.util.Arrays.toString(t) + " at " + i);
+        }
+    }
+
+    /** The host blending SlidingWindow did before the backend one, window by window (replicate padding). */
+    private static float[] hostBlend(float[] vol, int[] dims, int[] p, double overlap, double sigma, PatchFunction fn) {
+        int D = dims[0], H = dims[1], W = dims[2], pv = p[0] * p[1] * p[2];
+        long nvox = (long) D * H * W;
+        int[] before = new int[3];
+        int[][] st = new int[3][];
+        for (int a = 0; a < 3; a++) {
+            int padded = Math.max(dims[a], p[a]);
+            before[a] = (padded - dims[a]) / 2;
+            st[a] = SlidingWindow.starts(padded, p[a], overlap);
+        }
+        float[] imp = SlidingWindow.importanceMap(p, sigma);
+        double[] weight = new double[(int) nvox];
+        float[] out = null;
+        int c = 0;
+        try (var g = Autograd.noGrad()) {
+            for (int sz : st[0]) for (int sy : st[1]) for (int sx : st[2]) {
+                int[] off = {sz - before[0], sy - before[1], sx - before[2]};
+                float[] in = new float[pv];
+                for (int z = 0, k = 0; z < p[0]; z++) for (int y = 0; y < p[1]; y++) for (int x = 0; x < p[2]; x++, k++) {
+                    int cz = Math.min(Math.max(off[0] + z, 0), D - 1), cy = Math.min(Math.max(off[1] + y, 0), H - 1), cx = Math.min(Math.max(off[2] + x, 0), W - 1);
+                    in[k] = vol[(cz * H + cy) * W + cx];
+                }
+                float[] r = fn.apply(Tensor.of(Backends.getDefault(), in, 1, 1, p[0], p[1], p[2]), new int[][]{off}).toArray();
+                c = r.length / pv;
+                if (out == null) out = new float[(int) (c * nvox)];
+                for (int z = Math.max(0, -off[0]); z < Math.min(p[0], D - off[0]); z++)
+                    for (int y = Math.max(0, -off[1]); y < Math.min(p[1], H - off[1]); y++)
+                        for (int x = Math.max(0, -off[2]); x < Math.min(p[2], W - off[2]); x++) {
+                            int pr = (z * p[1] + y) * p[2] + x, vr = ((off[0] + z) * H + off[1] + y) * W + off[2] + x;
+                            weight[vr] += imp[pr];
+                            for (int ch = 0; ch < c; ch++) out[(int) (ch * nvox) + vr] += imp[pr] * r[ch * pv + pr];
+                        }
+            }
+        }
+        for (int v = 0; v < nvox; v++) {
+            double inv = 1.0 / weight[v];
+            for (int ch = 0; ch < c; ch++) out[(int) (ch * nvox) + v] = (float) (out[(int) (ch * nvox) + v] * inv);
+        }
+        return out;
+    }
 }

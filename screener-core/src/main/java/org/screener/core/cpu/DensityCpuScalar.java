@@ -1,7 +1,7 @@
-package org.screener.nn.density;
+package org.screener.core.cpu;
 
-/** {@link GlowCpu}'s block primitives as plain loops: the reference the vector kernel is tested against, and the fallback. */
-final class GlowCpuScalar implements GlowCpu.Kernel {
+/** {@link DensityCpu}'s block primitives as plain loops: the reference the vector kernel is tested against, and the fallback. */
+final class DensityCpuScalar implements DensityCpu.Kernel {
     @Override public void dense(float[] w, float[] bias, int p, int k, float[] x, int xOff, float[] y, int b, boolean relu) {
         for (int i = 0; i < p; i++) {
             int yo = i * b;

@@ -1,16 +1,15 @@
-package org.screener.nn.density;
+package org.screener.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import org.screener.core.cpu.VectorMath;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link GlowCpu}'s block primitives with the Vector API, vectors along the voxels. The dense layer keeps a
+ * {@link DensityCpu}'s block primitives with the Vector API, vectors along the voxels. The dense layer keeps a
  * 4-row × 2-vector tile of the output in registers (the shape the GEMM kernel measured best with JDK 17's C2)
  * and fuses bias and ReLU into its store. Loaded only when jdk.incubator.vector is present.
  */
-final class GlowCpuVector implements GlowCpu.Kernel {
+final class DensityCpuVector implements DensityCpu.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;   // the GEMM's species: never mix two
     private static final int L = S.length();
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f), ONE = FloatVector.broadcast(S, 1f), ZERO = FloatVector.zero(S);

@@ -20,6 +20,7 @@ public final class RefStorage implements Storage {
     /** The raw array; reference kernels only. */
     public static double[] of(Storage s) {
         if (s == null) return null;
+        if (s instanceof RefIntStorage) throw new IllegalArgumentException("ref backend: int32 storage given where float storage is needed");
         if (!(s instanceof RefStorage)) throw new IllegalArgumentException("storage of backend " + s.backend().name() + " given to ref");
         return ((RefStorage) s).data;
     }

@@ -133,7 +133,10 @@ public final class Philox {
         return Math.sqrt(-2 * logU1(a));
     }
 
-    /** The normal float of the pair (a, b): cosine branch for even elements, sine for odd. */
+    /**
+     * The normal float from a pair's radius r = {@link #radius}(a) and cs = {@link #sinCos2Pi}(b): the cosine
+     * branch for even elements, the sine branch for odd ones.
+     */
     public static float normalFromPair(double r, double[] cs, boolean odd, float mean, float std) {
         float z = (float) (r * (odd ? cs[1] : cs[0]));
         return mean + std * z;

@@ -122,13 +122,15 @@ public interface Backend {
     void padReplicateBackward(Storage gdst, int[] srcShape, int[] padLo, int[] padHi, Storage gsrc);
 
     /**
-     * Feature vectors at voxels: x is (N, C, V) with V spatial positions flattened; index[i] = n * V + v.
-     * out is (M, C) with M = index.length.
+     * Feature vectors at voxels: x is (N, C, V) with V spatial positions flattened; index is an int32 storage
+     * (see {@link #allocateInt}) of at least m elements with index[i] = n * V + v. out is (M, C). Indices are
+     * range-checked by the caller where that costs no host read ({@link IndexTensor}); the CPU and reference
+     * kernels check again and throw IllegalArgumentException, a device kernel need not.
      */
-    void gatherVoxels(Storage x, int n, int c, long v, int[] index, Storage out);
+    void gatherVoxels(Storage x, int n, int c, long v, Storage index, int m, Storage out);
 
-    /** gx[n, :, v] += g[i, :] for index[i] = n * V + v (the backward of gatherVoxels; repeated indices add). */
-    void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx);
+    /** gx[n, :, v] += g[i, :] for index[i] = n * V + v, i < m (the backward of gatherVoxels; repeated indices add). */
+    void scatterAddVoxels(Storage g, int n, int c, long v, Storage index, int m, Storage gx);
 
     // ---- normalisation helpers on a contiguous (rows, cols) matrix -------------------------------------
     // Group/instance/batch/layer norm are built from these three so a backend can fuse each into one or two
@@ -379,6 +381,76 @@ public interface Backend {
     // (end of H2)
 
     // ---- int32 indices and counter-based random numbers [H3] ----
+
+    /**
+     * A zero-filled buffer of n int32 elements (gather/scatter indices, class targets). It is a {@link Storage}
+     * of this backend, but float kernels reject it (and int kernels reject float storage) with an
+     * IllegalArgumentException.
+     */
+    default Storage allocateInt(long n) {
+        throw new UnsupportedOperationException("backend " + name() + " has no int32 storage (allocateInt)");
+    }
+
+    default void writeInt(Storage dst, long dstOffset, int[] src, int srcOffset, int n) {
+        throw new UnsupportedOperationException("backend " + name() + " has no int32 storage (writeInt)");
+    }
+
+    default void readInt(Storage src, long srcOffset, int[] dst, int dstOffset, int n) {
+        throw new UnsupportedOperationException("backend " + name() + " has no int32 storage (readInt)");
+    }
+
+    /**
+     * One-hot mask of class targets: out is (N, C, S) and is overwritten with
+     * out[(b·C + t)·S + s] = 1 where t = index[b·S + s], zero elsewhere, for the N·S int32 targets in index
+     * (each in [0, C)). crossEntropy's mask. The default reads the targets to the host (correct everywhere, one
+     * read per call); CPU and reference override it.
+     */
+    default void oneHot(Storage index, int n, int c, long s, Storage out) {
+        long items = (long) n * s;
+        int[] t = new int[Math.toIntExact(items)];
+        readInt(index, 0, t, 0, t.length);
+        float[] m = new float[Math.toIntExact(items * c)];
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] < 0 || t[i] >= c)
+                throw new IllegalArgumentException("oneHot: index[" + i + "] = " + t[i] + " outside [0, " + c + ")");
+            long b = i / s, sp = i - b * s;
+            m[(int) ((b * c + t[i]) * s + sp)] = 1f;
+        }
+        write(out, 0, m, 0, m.length);
+    }
+
+    /**
+     * Counter-based uniform numbers: out[i] = U(seed, offset + i) in [lo, hi) for i in [0, n), see
+     * {@link Philox} for the exact definition (Philox4x32-10 keyed by the seed; element j = offset + i reads word
+     * j mod 4 of the block at counter (j / 4, tag 0)). Every element depends only on (seed, offset + i), so the
+     * numbers are the same on every backend, for every thread count, and for any split of a request into calls
+     * with consecutive offsets. The default computes on the host and writes (one transfer); backends override.
+     */
+    default void randomUniform(Storage out, long n, long seed, long offset, float lo, float hi) {
+        Philox.checkUniform(n, offset, lo, hi);
+        float[] buf = new float[(int) Math.min(n, 1 << 16)];
+        for (long done = 0; done < n; done += buf.length) {
+            int k = (int) Math.min(buf.length, n - done);
+            for (int i = 0; i < k; i++) buf[i] = Philox.uniform(seed, offset + done + i, lo, hi);
+            write(out, done, buf, 0, k);
+        }
+    }
+
+    /**
+     * Counter-based normal numbers: out[i] = N(seed, offset + i) with the given mean and standard deviation,
+     * by Box–Muller in double from the words of the block at counter (j / 4, tag 1); see {@link Philox} for the
+     * exact definition (only IEEE +, −, ×, ÷ and sqrt, so a device kernel reproduces it bit for bit). Same
+     * guarantees as {@link #randomUniform}. The default computes on the host and writes (one transfer).
+     */
+    default void randomNormal(Storage out, long n, long seed, long offset, float mean, float std) {
+        Philox.checkNormal(n, offset, mean, std);
+        float[] buf = new float[(int) Math.min(n, 1 << 16)];
+        for (long done = 0; done < n; done += buf.length) {
+            int k = (int) Math.min(buf.length, n - done);
+            for (int i = 0; i < k; i++) buf[i] = Philox.normal(seed, offset + done + i, mean, std);
+            write(out, done, buf, 0, k);
+        }
+    }
     // (end of H3)
 
     // ---- lifetime: uninitialised allocation [H4] ----

@@ -6,19 +6,26 @@ import java.lang.reflect.Proxy;
 import java.util.Set;
 
 /**
- * The CPU backend with the named kernels replaced by Backend's default methods (the host fallback a new backend
- * inherits), so tests can check those defaults against the CPU kernels on the same storages.
+ * Test helper: a backend that behaves like {@code base} except that the named kernels run Backend's default
+ * methods (the host fallback a new backend inherits), so tests can check those defaults against the real
+ * kernels on the same storages.
  */
 final class DefaultKernels {
     private DefaultKernels() {}
 
+    /** The CPU backend with the named kernels replaced by Backend's defaults. */
     static Backend cpuWithDefaults(String... kernels) {
         Backend cpu = Backends.get("cpu");
-        Set<String> names = Set.of(kernels);
+        return of(cpu, cpu.name(), Set.of(kernels));
+    }
+
+    /** {@code base} under another name, with the named kernels replaced by Backend's defaults. */
+    static Backend of(Backend base, String name, Set<String> defaults) {
         InvocationHandler h = (proxy, m, args) -> {
-            if (m.isDefault() && names.contains(m.getName())) return InvocationHandler.invokeDefault(proxy, m, args);
+            if (m.getName().equals("name")) return name;
+            if (m.isDefault() && defaults.contains(m.getName())) return InvocationHandler.invokeDefault(proxy, m, args);
             try {
-                return m.invoke(cpu, args);
+                return m.invoke(base, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }

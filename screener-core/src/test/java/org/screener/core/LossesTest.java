@@ -2,7 +2,9 @@ package org.screener.core;
 
 import org.junit.jupiter.api.Test;
 import org.screener.core.autograd.GradCheck;
+import org.screener.core.ops.Elementwise;
 import org.screener.core.ops.Losses;
+import org.screener.core.ops.Reductions;
 
 import java.util.Random;
 
@@ -69,6 +71,66 @@ class LossesTest {
         assertTrue(e.getMessage().contains("target[1] = -1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(x, new int[]{0}));
         assertTrue(e.getMessage().contains("1 targets"), e.getMessage());
+    }
+
+    /** crossEntropy as it was before the one-hot moved to the backend (host mask), kept to pin the bits. */
+    private static Tensor oldCrossEntropy(Tensor logits, int[] target) {
+        int[] ls = logits.shape();
+        int n = ls[0], c = ls[1];
+        long s = logits.numel() / Math.max(1, (long) n * c);
+        long items = (long) n * s;
+        float[] onehot = new float[Math.toIntExact(logits.numel())];
+        for (int i = 0; i < target.length; i++) {
+            long item = i / s, sp = i - item * s;
+            onehot[(int) ((item * c + target[i]) * s + sp)] = 1f;
+        }
+        Tensor mask = Tensor.of(logits.backend(), onehot, ls);
+        Tensor picked = Reductions.sum(Elementwise.mul(Reductions.logSoftmax(logits, 1), mask));
+        return Elementwise.mulScalar(picked, (float) (-1.0 / items));
+    }
+
+    @Test
+    void crossEntropyIsBitwiseTheOldHostMaskVersion() {
+        Random rnd = new Random(33);
+        int[][] shapes = {{7, 5}, {3, 4, 2, 3, 5}, {1, 9, 17}, {13, 2, 1, 1, 1}, {2, 3, 4, 5, 6}};
+        for (Backend be : new Backend[]{TestUtil.cpu(), TestUtil.ref()})
+            for (int[] sh : shapes) {
+                long numel = Shape.numel(sh);
+                int c = sh[1], items = (int) (numel / c);
+                float[] v = TestUtil.values(rnd, (int) numel, -5, 5, 0);
+                int[] tg = new int[items];
+                for (int i = 0; i < items; i++) tg[i] = rnd.nextInt(c);
+                Tensor a = Tensor.of(be, v, sh).requiresGrad(true), b = Tensor.of(be, v, sh).requiresGrad(true),
+                        d = Tensor.of(be, v, sh).requiresGrad(true);
+                Tensor la = oldCrossEntropy(a, tg), lb = Losses.crossEntropy(b, tg),
+                        ld = Losses.crossEntropy(d, IndexTensor.of(be, tg));
+                String w = be.name() + " " + Shape.str(sh);
+                assertEquals(la.itemDouble(), lb.itemDouble(), 0.0, w);
+                assertEquals(la.itemDouble(), ld.itemDouble(), 0.0, w + " IndexTensor");
+                la.backward();
+                lb.backward();
+                ld.backward();
+                assertArrayEquals(a.grad().toDoubleArray(), b.grad().toDoubleArray(), 0.0, w + " gradient");
+                assertArrayEquals(a.grad().toDoubleArray(), d.grad().toDoubleArray(), 0.0, w + " gradient IndexTensor");
+            }
+    }
+
+    @Test
+    void crossEntropyIndexTensorChecksWithoutReading() {
+        Backend be = TestUtil.cpu();
+        Tensor x = Tensor.zeros(be, 2, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(x, IndexTensor.of(be, new int[]{0, 3})));
+        assertTrue(e.getMessage().contains("bounded by 4") && e.getMessage().contains("3 classes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(x, IndexTensor.of(be, new int[]{0, 1, 2})));
+        assertTrue(e.getMessage().contains("3 targets"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(x, IndexTensor.of(TestUtil.ref(), new int[]{0, 1})));
+        assertTrue(e.getMessage().contains("backend ref"), e.getMessage());
+        // a wrapped IndexTensor that lies about its bound is still caught by the CPU kernel
+        Storage bad = be.allocateInt(2);
+        be.writeInt(bad, 0, new int[]{0, 7}, 0, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(x, IndexTensor.wrap(bad, 2, 3)));
+        assertTrue(e.getMessage().contains("index[1] = 7"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.screener.pipeline;
 
 import org.screener.core.Backend;
+import org.screener.core.RandomStream;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
 import org.screener.core.ops.Spatial;
@@ -22,7 +23,8 @@ import java.util.Random;
  * chosen volume; a simpler sampler than the crop-pair sampler, with no augmentation), the frozen descriptor
  * UNet under no-grad, the condition of each crop, both average-pooled with kernel = stride, Gaussian noise of
  * σ = noiseStd on the pooled descriptors and conditions (method reference §4.1), and the mean NLL of the density; backward on it.
- * All random choices come from the step's Random, so resumed runs see the same batches.
+ * All random choices come from the step's Random (the noise through one seed for the backend's counter-based
+ * generator), so resumed runs see the same batches and noise.
  */
 public final class DensityTraining implements StepFunction {
     private final Backend be;
@@ -122,8 +124,11 @@ public final class DensityTraining implements StepFunction {
         Tensor[] yc = cache != null ? cachedInputs(rnd) : croppedInputs(rnd);
         Tensor y = yc[0], c = yc[1];
         if (cfg.noiseStd > 0) {
-            y = y.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, y.shape()));
-            if (c != null) c = c.add(Tensor.randn(be, rnd, (float) cfg.noiseStd, c.shape()));
+            // drawn on the backend from one long of the step's Random: no host-built tensor per step, and the
+            // same noise on every backend and thread count (Philox)
+            RandomStream noise = new RandomStream(rnd.nextLong());
+            y = y.add(noise.normal(be, 0f, (float) cfg.noiseStd, y.shape()));
+            if (c != null) c = c.add(noise.normal(be, 0f, (float) cfg.noiseStd, c.shape()));
         }
         Tensor loss = density.loss(y, c);
         loss.backward();

@@ -54,9 +54,11 @@ class DensityStageTest {
         assertTrue(r.finished());
         List<double[]> rows = DescriptorStageTest.losses(dir.densityLosses());
         assertEquals(30, rows.size());
-        double first = mean(rows, 0, 5), last = mean(rows, 25, 30);
-        System.out.printf("gaussian+sincos density loss: first 5 steps %.4f, last 5 %.4f%n", first, last);
-        assertTrue(last < first - 0.1, "density loss " + first + " -> " + last);
+        // ten-step means: a step's loss varies by about 0.15 with its crops and noise, so five-step means moved by
+        // 0.07-0.22 with the noise stream alone (measured on six streams; ten-step decrease 0.09-0.18)
+        double first = mean(rows, 0, 10), last = mean(rows, 20, 30);
+        System.out.printf("gaussian+sincos density loss: first 10 steps %.4f, last 10 %.4f%n", first, last);
+        assertTrue(last < first - 0.05, "density loss " + first + " -> " + last);
         assertTrue(Files.isRegularFile(dir.density()));
         assertTrue(Files.isDirectory(dir.densityCheckpoints().resolve("step-000000030")));
         ModelDir.Config back = dir.readConfig();
@@ -94,8 +96,8 @@ class DensityStageTest {
         ModelDir.Config cfg = trainedDescriptor(dir, "flow", "none", 30);
         assertTrue(DensityStage.run(dir, DescriptorStageTest.source, cfg, be, null).finished());
         List<double[]> rows = DescriptorStageTest.losses(dir.densityLosses());
-        double first = mean(rows, 0, 5), last = mean(rows, 25, 30);
-        System.out.printf("flow density loss: first 5 steps %.4f, last 5 %.4f%n", first, last);
+        double first = mean(rows, 0, 10), last = mean(rows, 20, 30);   // ten-step means, as above (decrease 0.06-0.14)
+        System.out.printf("flow density loss: first 10 steps %.4f, last 10 %.4f%n", first, last);
         assertTrue(last < first, "flow loss " + first + " -> " + last);
         DensityScorer s = DensityScorer.load(dir, be);
         Tensor patch = Tensor.randn(be, new Random(4), 1f, 2, 1, 12, 16, 16);

@@ -117,12 +117,12 @@ public final class CpuBackend implements Backend {
         IndexCpu.padReplicateBackward(CpuStorage.of(gdst), ss, lo, hi, CpuStorage.of(gsrc));
     }
 
-    @Override public void gatherVoxels(Storage x, int n, int c, long v, int[] index, Storage out) {
-        IndexCpu.gatherVoxels(CpuStorage.of(x), n, c, v, index, CpuStorage.of(out));
+    @Override public void gatherVoxels(Storage x, int n, int c, long v, Storage index, int m, Storage out) {
+        IndexCpu.gatherVoxels(CpuStorage.of(x), n, c, v, CpuIntStorage.of(index), m, CpuStorage.of(out));
     }
 
-    @Override public void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx) {
-        IndexCpu.scatterAddVoxels(CpuStorage.of(g), n, c, v, index, CpuStorage.of(gx));
+    @Override public void scatterAddVoxels(Storage g, int n, int c, long v, Storage index, int m, Storage gx) {
+        IndexCpu.scatterAddVoxels(CpuStorage.of(g), n, c, v, CpuIntStorage.of(index), m, CpuStorage.of(gx));
     }
 
     @Override public void rowMoments(Storage x, int rows, int cols, Storage mean, Storage m2) {
@@ -190,6 +190,28 @@ public final class CpuBackend implements Backend {
     // (end of H2)
 
     // ---- int32 indices and counter-based random numbers [H3] ----
+
+    @Override public Storage allocateInt(long n) { return new CpuIntStorage(this, n); }
+
+    @Override public void writeInt(Storage dst, long off, int[] src, int so, int n) {
+        System.arraycopy(src, so, CpuIntStorage.of(dst), (int) off, n);
+    }
+
+    @Override public void readInt(Storage src, long off, int[] dst, int dof, int n) {
+        System.arraycopy(CpuIntStorage.of(src), (int) off, dst, dof, n);
+    }
+
+    @Override public void oneHot(Storage index, int n, int c, long s, Storage out) {
+        IndexCpu.oneHot(CpuIntStorage.of(index), n, c, s, CpuStorage.of(out));
+    }
+
+    @Override public void randomUniform(Storage out, long n, long seed, long offset, float lo, float hi) {
+        RandomCpu.uniform(CpuStorage.of(out), n, seed, offset, lo, hi);
+    }
+
+    @Override public void randomNormal(Storage out, long n, long seed, long offset, float mean, float std) {
+        RandomCpu.normal(CpuStorage.of(out), n, seed, offset, mean, std);
+    }
     // (end of H3)
 
     // ---- lifetime: uninitialised allocation [H4] ----

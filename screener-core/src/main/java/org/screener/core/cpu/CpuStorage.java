@@ -43,6 +43,7 @@ public final class CpuStorage implements Storage {
     /** The raw array; CPU kernels only. Throws IllegalStateException for a closed storage. */
     public static float[] of(Storage s) {
         if (s == null) return null;
+        if (s instanceof CpuIntStorage) throw new IllegalArgumentException("cpu backend: int32 storage given where float storage is needed");
         if (!(s instanceof CpuStorage)) throw new IllegalArgumentException("storage of backend " + s.backend().name() + " given to cpu");
         float[] d = ((CpuStorage) s).data;
         if (d == null)

@@ -172,8 +172,19 @@ public final class IndexCpu {
 
     private static int clamp(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
 
-    public static void gatherVoxels(float[] x, int n, int c, long v, int[] index, float[] out) {
-        Parallel.forRange(index.length, Math.max(1, 4096 / Math.max(1, c)), (lo, hi) -> {
+    /** Every index[i], i < m, in [0, n·v): the kernels' own check (the host-side one is in IndexTensor/Shapes). */
+    static void checkVoxelIndex(String op, int[] index, int m, int n, long v) {
+        if (m < 0 || m > index.length)
+            throw new IllegalArgumentException(op + ": " + m + " indices asked of an int32 storage of " + index.length);
+        long bound = n * v;
+        for (int i = 0; i < m; i++)
+            if (index[i] < 0 || index[i] >= bound)
+                throw new IllegalArgumentException(op + ": index[" + i + "] = " + index[i] + " outside [0, " + bound + ")");
+    }
+
+    public static void gatherVoxels(float[] x, int n, int c, long v, int[] index, int m, float[] out) {
+        checkVoxelIndex("gatherVoxels", index, m, n, v);
+        Parallel.forRange(m, Math.max(1, 4096 / Math.max(1, c)), (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 long b = index[i] / v, s = index[i] % v;
                 int base = (int) (b * c * v + s), o = i * c;
@@ -182,13 +193,31 @@ public final class IndexCpu {
         });
     }
 
-    public static void scatterAddVoxels(float[] g, int n, int c, long v, int[] index, float[] gx) {
+    public static void scatterAddVoxels(float[] g, int n, int c, long v, int[] index, int m, float[] gx) {
+        checkVoxelIndex("scatterAddVoxels", index, m, n, v);
         // split by channel so repeated indices never race: each task owns whole channels
-        Parallel.forRange(c, Math.max(1, 4096 / Math.max(1, index.length)), (lo, hi) -> {
-            for (int i = 0; i < index.length; i++) {
+        Parallel.forRange(c, Math.max(1, 4096 / Math.max(1, m)), (lo, hi) -> {
+            for (int i = 0; i < m; i++) {
                 long b = index[i] / v, s = index[i] % v;
                 long base = b * c * v + s;
                 for (int ch = lo; ch < hi; ch++) gx[(int) (base + ch * v)] += g[i * c + ch];
+            }
+        });
+    }
+
+    /** out (N, C, S) = one-hot of the N·S targets in index (see Backend#oneHot). */
+    public static void oneHot(int[] index, int n, int c, long s, float[] out) {
+        long items = n * s;
+        if (items > index.length)
+            throw new IllegalArgumentException("oneHot: " + items + " targets asked of an int32 storage of " + index.length);
+        for (int i = 0; i < items; i++)
+            if (index[i] < 0 || index[i] >= c)
+                throw new IllegalArgumentException("oneHot: index[" + i + "] = " + index[i] + " outside [0, " + c + ")");
+        Arrays.fill(out, 0, (int) (items * c), 0f);
+        Parallel.forRange((int) items, 8192, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                long b = i / s, sp = i - b * s;
+                out[(int) ((b * c + index[i]) * s + sp)] = 1f;
             }
         });
     }

@@ -1,7 +1,9 @@
 package org.screener.core.ops;
 
 import org.screener.core.Backend;
+import org.screener.core.IndexTensor;
 import org.screener.core.Shape;
+import org.screener.core.Storage;
 import org.screener.core.Tensor;
 import org.screener.core.autograd.Autograd;
 
@@ -203,24 +205,43 @@ public final class Shapes {
 
     /**
      * Feature vectors at voxels: x (N,C,D,H,W) to (M,C) with out[i] = x[n, :, d, h, w] for
-     * index[i] = n·D·H·W + (d·H + h)·W + w. Indices may repeat (their gradients add).
+     * index[i] = n·D·H·W + (d·H + h)·W + w. Indices may repeat (their gradients add). The indices are the batch:
+     * they are checked here and written to the backend once, see {@link #gatherVoxels(Tensor, IndexTensor)}.
      */
     public static Tensor gatherVoxels(Tensor x, int[] index) {
         int[] xs = x.shape();
         if (xs.length != 5) throw new IllegalArgumentException("gatherVoxels: input must be (N,C,D,H,W), got " + Shape.str(xs));
+        long nv = (long) xs[0] * xs[2] * xs[3] * xs[4];
+        for (int i = 0; i < index.length; i++)
+            if (index[i] < 0 || index[i] >= nv)
+                throw new IllegalArgumentException("gatherVoxels: index[" + i + "] = " + index[i] + " outside [0, " + nv
+                        + ") for input " + Shape.str(xs));
+        return gatherVoxels(x, IndexTensor.of(x.backend(), index, nv));
+    }
+
+    /**
+     * {@link #gatherVoxels(Tensor, int[])} with indices already on x's backend. No index is read back: the range
+     * check compares the IndexTensor's bound (established when it was built from host data, e.g. by
+     * {@link IndexTensor#of(Backend, int[], long)} or the int[] overload) with N·D·H·W.
+     */
+    public static Tensor gatherVoxels(Tensor x, IndexTensor index) {
+        int[] xs = x.shape();
+        if (xs.length != 5) throw new IllegalArgumentException("gatherVoxels: input must be (N,C,D,H,W), got " + Shape.str(xs));
+        Backend be = x.backend();
+        if (index.backend() != be)
+            throw new IllegalArgumentException("gatherVoxels: indices on backend " + index.backend().name() + ", input on " + be.name());
         int n = xs[0], c = xs[1];
         long v = (long) xs[2] * xs[3] * xs[4];
-        for (int i = 0; i < index.length; i++)
-            if (index[i] < 0 || index[i] >= n * v)
-                throw new IllegalArgumentException("gatherVoxels: index[" + i + "] = " + index[i] + " outside [0, " + n * v
-                        + ") for input " + Shape.str(xs));
-        int[] idx = index.clone();
-        Backend be = x.backend();
-        Tensor y = Tensor.empty(be, idx.length, c);
-        be.gatherVoxels(x.storage(), n, c, v, idx, y.storage());
+        if (index.bound() > n * v)
+            throw new IllegalArgumentException("gatherVoxels: indices bounded by " + index.bound() + " exceed the " + n * v
+                    + " voxels of input " + Shape.str(xs));
+        int m = index.length();
+        Storage idx = index.storage();
+        Tensor y = Tensor.empty(be, m, c);
+        be.gatherVoxels(x.storage(), n, c, v, idx, m, y.storage());
         return Autograd.record(y, "gatherVoxels", new Tensor[]{x}, g -> {
             Tensor gx = Tensor.zeros(be, xs);   // scatter-add accumulates
-            be.scatterAddVoxels(g.storage(), n, c, v, idx, gx.storage());
+            be.scatterAddVoxels(g.storage(), n, c, v, idx, m, gx.storage());
             return new Tensor[]{gx};
         });
     }

@@ -70,17 +70,35 @@ public final class IndexRef {
 
     private static int clamp(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
 
-    public static void gatherVoxels(double[] x, int n, int c, long v, int[] index, double[] out) {
-        for (int i = 0; i < index.length; i++) {
+    private static void check(String op, int[] index, int m, long bound) {
+        if (m < 0 || m > index.length) throw new IllegalArgumentException(op + ": " + m + " indices asked of an int32 storage of " + index.length);
+        for (int i = 0; i < m; i++)
+            if (index[i] < 0 || index[i] >= bound)
+                throw new IllegalArgumentException(op + ": index[" + i + "] = " + index[i] + " outside [0, " + bound + ")");
+    }
+
+    public static void gatherVoxels(double[] x, int n, int c, long v, int[] index, int m, double[] out) {
+        check("gatherVoxels", index, m, n * v);
+        for (int i = 0; i < m; i++) {
             long b = index[i] / v, s = index[i] % v;
             for (int ch = 0; ch < c; ch++) out[i * c + ch] = x[(int) ((b * c + ch) * v + s)];
         }
     }
 
-    public static void scatterAddVoxels(double[] g, int n, int c, long v, int[] index, double[] gx) {
-        for (int i = 0; i < index.length; i++) {
+    public static void scatterAddVoxels(double[] g, int n, int c, long v, int[] index, int m, double[] gx) {
+        check("scatterAddVoxels", index, m, n * v);
+        for (int i = 0; i < m; i++) {
             long b = index[i] / v, s = index[i] % v;
             for (int ch = 0; ch < c; ch++) gx[(int) ((b * c + ch) * v + s)] += g[i * c + ch];
         }
+    }
+
+    /** out (N, C, S): 1 at (b, index[b·S + s], s), 0 elsewhere. */
+    public static void oneHot(int[] index, int n, int c, long s, double[] out) {
+        check("oneHot", index, (int) (n * s), c);
+        for (int b = 0; b < n; b++)
+            for (int k = 0; k < c; k++)
+                for (long sp = 0; sp < s; sp++)
+                    out[(int) ((b * (long) c + k) * s + sp)] = index[(int) (b * s + sp)] == k ? 1 : 0;
     }
 }

@@ -123,12 +123,12 @@ public final class RefBackend implements Backend {
         IndexRef.padReplicateBackward(RefStorage.of(gdst), ss, lo, hi, RefStorage.of(gsrc));
     }
 
-    @Override public void gatherVoxels(Storage x, int n, int c, long v, int[] index, Storage out) {
-        IndexRef.gatherVoxels(RefStorage.of(x), n, c, v, index, RefStorage.of(out));
+    @Override public void gatherVoxels(Storage x, int n, int c, long v, Storage index, int m, Storage out) {
+        IndexRef.gatherVoxels(RefStorage.of(x), n, c, v, RefIntStorage.of(index), m, RefStorage.of(out));
     }
 
-    @Override public void scatterAddVoxels(Storage g, int n, int c, long v, int[] index, Storage gx) {
-        IndexRef.scatterAddVoxels(RefStorage.of(g), n, c, v, index, RefStorage.of(gx));
+    @Override public void scatterAddVoxels(Storage g, int n, int c, long v, Storage index, int m, Storage gx) {
+        IndexRef.scatterAddVoxels(RefStorage.of(g), n, c, v, RefIntStorage.of(index), m, RefStorage.of(gx));
     }
 
     // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
@@ -182,6 +182,28 @@ public final class RefBackend implements Backend {
     // (end of H2)
 
     // ---- int32 indices and counter-based random numbers [H3] ----
+
+    @Override public Storage allocateInt(long n) { return new RefIntStorage(this, n); }
+
+    @Override public void writeInt(Storage dst, long off, int[] src, int so, int n) {
+        System.arraycopy(src, so, RefIntStorage.of(dst), (int) off, n);
+    }
+
+    @Override public void readInt(Storage src, long off, int[] dst, int dof, int n) {
+        System.arraycopy(RefIntStorage.of(src), (int) off, dst, dof, n);
+    }
+
+    @Override public void oneHot(Storage index, int n, int c, long s, Storage out) {
+        IndexRef.oneHot(RefIntStorage.of(index), n, c, s, RefStorage.of(out));
+    }
+
+    @Override public void randomUniform(Storage out, long n, long seed, long offset, float lo, float hi) {
+        RandomRef.uniform(RefStorage.of(out), n, seed, offset, lo, hi);
+    }
+
+    @Override public void randomNormal(Storage out, long n, long seed, long offset, float mean, float std) {
+        RandomRef.normal(RefStorage.of(out), n, seed, offset, mean, std);
+    }
     // (end of H3)
 
     // ---- lifetime: uninitialised allocation [H4] ----

@@ -28,6 +28,7 @@ public final class RefStorage implements Storage {
     /** The raw array; reference kernels only. Throws IllegalStateException for a closed storage. */
     public static double[] of(Storage s) {
         if (s == null) return null;
+        if (s instanceof RefIntStorage) throw new IllegalArgumentException("ref backend: int32 storage given where float storage is needed");
         if (!(s instanceof RefStorage)) throw new IllegalArgumentException("storage of backend " + s.backend().name() + " given to ref");
         double[] d = ((RefStorage) s).data;
         if (d == null)

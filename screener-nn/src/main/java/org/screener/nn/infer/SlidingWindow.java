@@ -3,6 +3,7 @@ package org.screener.nn.infer;
 import org.screener.core.Backend;
 import org.screener.core.Backends;
 import org.screener.core.Tensor;
+import org.screener.core.TensorScope;
 import org.screener.core.autograd.Autograd;
 import org.screener.core.ops.Shapes;
 import org.screener.core.cpu.Parallel;
@@ -163,24 +164,28 @@ public final class SlidingWindow {
 
         try (var g = Autograd.noGrad()) {
             for (int first = 0; first < total; first += o.batchSize) {
-                int b = Math.min(o.batchSize, total - first);
-                int[][] off = offsets.subList(first, first + b).toArray(new int[0][]);
-                float[] in = new float[b * pv];
-                for (int i = 0; i < b; i++) extract(volume, dims, off[i], p, o.padMode, o.padValue, in, i * pv);
-                Tensor res = fn.apply(Tensor.of(backend, in, b, 1, p[0], p[1], p[2]), off);
-                int c = outputChannels(res, b, p);
-                if (channels < 0) {
-                    channels = c;
-                    impMap = Tensor.of(res.backend(), imp, 1, 1, p[0], p[1], p[2]);
-                    acc = Tensor.zeros(res.backend(), 1, c, dims[0], dims[1], dims[2]);
-                } else if (c != channels) {
-                    throw new IllegalArgumentException("SlidingWindow: patch function returned " + c
-                            + " channels after returning " + channels);
+                // one scope per batch of windows: the patch function's activations go back to the pool
+                try (TensorScope ws = TensorScope.open()) {
+                    int b = Math.min(o.batchSize, total - first);
+                    int[][] off = offsets.subList(first, first + b).toArray(new int[0][]);
+                    float[] in = new float[b * pv];
+                    for (int i = 0; i < b; i++) extract(volume, dims, off[i], p, o.padMode, o.padValue, in, i * pv);
+                    Tensor res = fn.apply(Tensor.of(backend, in, b, 1, p[0], p[1], p[2]), off);
+                    int c = outputChannels(res, b, p);
+                    if (channels < 0) {
+                        channels = c;
+                        impMap = Tensor.of(res.backend(), imp, 1, 1, p[0], p[1], p[2]);
+                        acc = Tensor.zeros(res.backend(), 1, c, dims[0], dims[1], dims[2]);
+                        ws.keep(impMap, acc);   // they outlive the window
+                    } else if (c != channels) {
+                        throw new IllegalArgumentException("SlidingWindow: patch function returned " + c
+                                + " channels after returning " + channels);
+                    }
+                    // imp·r then + into the sum: the float product and sum of the host loop this replaced, in the same order
+                    Tensor weighted = Shapes.reshape(res, b, c, p[0], p[1], p[2]).mul(impMap);
+                    for (int i = 0; i < b; i++) accumulate(weighted, i, c, off[i], p, imp, dims, acc, weight);
+                    if (o.progress != null) o.progress.update(first + b, total);
                 }
-                // imp·r then + into the sum: the float product and sum of the host loop this replaced, in the same order
-                Tensor weighted = Shapes.reshape(res, b, c, p[0], p[1], p[2]).mul(impMap);
-                for (int i = 0; i < b; i++) accumulate(weighted, i, c, off[i], p, imp, dims, acc, weight);
-                if (o.progress != null) o.progress.update(first + b, total);
             }
         }
         float[] out = acc.toArray();   // the one read from the backend

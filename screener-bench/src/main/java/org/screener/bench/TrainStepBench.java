@@ -57,9 +57,9 @@ public final class TrainStepBench {
         /** The grep-able line: {@code train-step preset= batch= threads= ms= transfers= ...}. */
         public String line() {
             return String.format(Locale.ROOT, "train-step preset=%s batch=%d threads=%d steps=%d ms=%.1f transfers=%d "
-                            + "transfer_mb=%.3f reads=%d read_mb=%.3f writes=%d write_mb=%.3f alloc_mb=%.1f peak_mb=%.0f params=%d",
+                            + "transfer_mb=%.3f reads=%d read_mb=%.3f writes=%d write_mb=%.3f alloc_mb=%.1f peak_mb=%.0f params=%d load=%.1f",
                     preset, batch, threads, steps, ms, transfers(), transferMb(), reads, readBytes / (1024.0 * 1024.0),
-                    writes, writeBytes / (1024.0 * 1024.0), allocMb, peakMb, params);
+                    writes, writeBytes / (1024.0 * 1024.0), allocMb, peakMb, params, loadAverage());
         }
     }
 
@@ -296,6 +296,20 @@ public final class TrainStepBench {
         throw new IllegalStateException("the PyTorch script printed no result: " + String.join(" | ", out));
     }
 
+    /**
+     * OpenMP's wait policy for the PyTorch peer: the caller's OMP_WAIT_POLICY, else PASSIVE. With the default
+     * (active spinning) idle OpenMP threads spin on cores that other processes need; on the shared 2-core
+     * machine with load 11 a 8→8 3³ conv fwd+bwd at 4×32³ took 1.6 s on 2 threads and 0.12 s on 1, and 0.09-0.15 s
+     * on 2 threads with PASSIVE. The JVM's Parallel workers block when idle too, so PASSIVE compares like with like.
+     */
+    public static String ompWaitPolicy() {
+        String p = System.getenv("OMP_WAIT_POLICY");
+        return p == null || p.isBlank() ? "PASSIVE" : p;
+    }
+
+    /** System load average over the last minute (-1 where the OS does not say): the figures are only comparable at similar load. */
+    public static double loadAverage() { return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(); }
+
     /** Runs python with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed; its stdout+stderr lines, or throws on failure. */
     private static List<String> python(File py, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>();
@@ -304,6 +318,7 @@ public final class TrainStepBench {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
+        pb.environment().put("OMP_WAIT_POLICY", ompWaitPolicy());
         pb.redirectErrorStream(true);
         Process proc = pb.start();
         List<String> lines = new ArrayList<>();

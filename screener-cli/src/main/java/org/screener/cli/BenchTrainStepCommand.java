@@ -35,8 +35,8 @@ public final class BenchTrainStepCommand implements java.util.concurrent.Callabl
             }
             long tp = Math.round(t[1]);
             System.out.println(String.format(Locale.ROOT,
-                    "pytorch-train-step preset=%s batch=%d threads=%d steps=%d ms=%.1f params=%d ratio=%.2f (screener/pytorch time)%s",
-                    preset, r.batch(), threads, steps, t[0], tp, r.ms() / t[0],
+                    "pytorch-train-step preset=%s batch=%d threads=%d steps=%d ms=%.1f params=%d ratio=%.2f omp_wait=%s load=%.1f (ratio: screener/pytorch time)%s",
+                    preset, r.batch(), threads, steps, t[0], tp, r.ms() / t[0], TrainStepBench.ompWaitPolicy(), TrainStepBench.loadAverage(),
                     tp == r.params() ? "" : " PARAMS DIFFER: screener " + r.params()));
             if (tp != r.params()) return 1;
         }

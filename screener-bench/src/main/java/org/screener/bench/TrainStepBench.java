@@ -48,8 +48,9 @@ import java.util.SplittableRandom;
 public final class TrainStepBench {
     private TrainStepBench() {}
 
+    /** {@code counts}: the counted step's {@link CountingBackend#report()} (calls per backend method). */
     public record Result(String preset, int batch, int threads, int steps, double ms, long reads, long readBytes,
-                         long writes, long writeBytes, double allocMb, double peakMb, long params) {
+                         long writes, long writeBytes, double allocMb, double peakMb, long params, String counts) {
         public long transfers() { return reads + writes; }
 
         public double transferMb() { return (readBytes + writeBytes) / (1024.0 * 1024.0); }
@@ -249,7 +250,7 @@ public final class TrainStepBench {
             c.run();
             return new Result(preset, cfg.pairsPerBatch, threads, steps, med, counter.reads(), counter.readBytes(),
                     counter.writes(), counter.writeBytes(), alloc / (double) steps / (1024.0 * 1024.0), peak / (1024.0 * 1024.0),
-                    params);
+                    params, counter.report());
         } finally {
             Parallel.setThreads(before);
         }

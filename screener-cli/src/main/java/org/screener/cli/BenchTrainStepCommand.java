@@ -16,6 +16,7 @@ public final class BenchTrainStepCommand implements java.util.concurrent.Callabl
     @Option(names = "--threads", description = "threads (default: all cores)") int threads = Runtime.getRuntime().availableProcessors();
     @Option(names = "--steps", description = "timed steps, median reported (default ${DEFAULT-VALUE})") int steps = 5;
     @Option(names = "--warmup", description = "untimed steps before, at least 1 (default ${DEFAULT-VALUE})") int warmup = 2;
+    @Option(names = "--counts", description = "also print the counted step's calls per backend method") boolean counts;
     @Option(names = "--vs-pytorch", description = "also time the same step in PyTorch (/usr/bin/python3, python3-torch)") boolean vsPytorch;
 
     @Override public Integer call() throws Exception {
@@ -25,6 +26,7 @@ public final class BenchTrainStepCommand implements java.util.concurrent.Callabl
         DescriptorConfig cfg = TrainStepBench.config(preset, batch);
         TrainStepBench.Result r = TrainStepBench.run(preset, batch, threads, steps, warmup);
         System.out.println(r.line());
+        if (counts) System.out.println("train-step-counts " + r.counts());
         if (vsPytorch) {
             double[] t;
             try {

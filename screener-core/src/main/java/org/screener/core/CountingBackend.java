@@ -196,13 +196,18 @@ public final class CountingBackend {
             else { writes.increment(); writeBytes.add(bytes); }
         }
 
+        // a training step makes thousands of calls: look each default method up in the inner class once
+        private final Map<Method, Boolean> overrides = new ConcurrentHashMap<>();
+
         private boolean overridden(Method m) {
-            try {
-                Method impl = inner.getClass().getMethod(m.getName(), m.getParameterTypes());
-                return !(impl.isDefault() && impl.getDeclaringClass() == m.getDeclaringClass());
-            } catch (NoSuchMethodException e) {
-                return false;
-            }
+            return overrides.computeIfAbsent(m, k -> {
+                try {
+                    Method impl = inner.getClass().getMethod(k.getName(), k.getParameterTypes());
+                    return !(impl.isDefault() && impl.getDeclaringClass() == k.getDeclaringClass());
+                } catch (NoSuchMethodException e) {
+                    return false;
+                }
+            });
         }
 
         private Object[] unwrapAll(Object[] args) {

@@ -61,6 +61,9 @@ public final class CountingBackend {
     /** The arguments as the inner backend receives them (tests: Backend has no Storage[] method yet everywhere). */
     Object[] unwrapArguments(Object[] args) { return handler.unwrapAll(args); }
 
+    /** How a storage of the inner backend returned as {@code type} is handed out (tests: for Storage sub-interfaces). */
+    Object wrapResult(Class<?> type, Object result) { return handler.wrapResult(type, result); }
+
     /** A counter around {@code inner}; use {@link #backend()} in its place. */
     public static CountingBackend wrap(Backend inner) {
         Objects.requireNonNull(inner, "CountingBackend.wrap: inner backend");
@@ -166,7 +169,7 @@ public final class CountingBackend {
                 } else {
                     result = method.invoke(inner, unwrapAll(args));
                 }
-                return wrapResult(result);
+                return wrapResult(method.getReturnType(), result);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             } finally {
@@ -225,23 +228,69 @@ public final class CountingBackend {
         }
 
         private Storage unwrap(Storage s) {
-            if (!(s instanceof CountingStorage)) return s;
-            CountingStorage c = (CountingStorage) s;
-            if (c.backend != proxy)
-                throw new IllegalArgumentException("storage of backend " + c.backend.name() + " given to " + proxy.name());
-            return c.inner;
+            Backend owner;
+            Storage in;
+            if (s instanceof CountingStorage) {
+                owner = ((CountingStorage) s).backend;
+                in = ((CountingStorage) s).inner;
+            } else if (Proxy.isProxyClass(s.getClass()) && Proxy.getInvocationHandler(s) instanceof SubtypeHandler) {
+                SubtypeHandler h = (SubtypeHandler) Proxy.getInvocationHandler(s);
+                owner = h.backend;
+                in = h.inner;
+            } else {
+                return s;
+            }
+            if (owner != proxy)
+                throw new IllegalArgumentException("storage of backend " + owner.name() + " given to " + proxy.name());
+            return in;
         }
 
-        private Object wrapResult(Object r) {
-            if (r instanceof Storage && !(r instanceof CountingStorage)) return new CountingStorage((Storage) r, proxy);
+        private Object wrapResult(Class<?> type, Object r) {
+            if (r instanceof Storage) return wrap(type, (Storage) r);
             if (r instanceof Storage[]) {
                 Storage[] s = (Storage[]) r;
-                Storage[] out = new Storage[s.length];
-                for (int i = 0; i < s.length; i++)
-                    out[i] = s[i] == null || s[i] instanceof CountingStorage ? s[i] : new CountingStorage(s[i], proxy);
+                Class<?> element = type.isArray() ? type.getComponentType() : Storage.class;
+                Storage[] out = (Storage[]) Array.newInstance(element, s.length);
+                for (int i = 0; i < s.length; i++) out[i] = s[i] == null ? null : wrap(element, s[i]);
                 return out;
             }
             return r;
+        }
+
+        // a method declared to return a sub-interface of Storage (an int32 storage, say) gets a proxy of that
+        // interface: every method forwarded to the inner storage but backend(), which names the counting backend
+        private Storage wrap(Class<?> type, Storage s) {
+            if (type.isAssignableFrom(CountingStorage.class)) return new CountingStorage(s, proxy);
+            if (!type.isInterface())
+                throw new IllegalStateException("CountingBackend: cannot wrap a " + type.getName()
+                        + " (a Storage class, not an interface) returned by " + inner.name());
+            return (Storage) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, new SubtypeHandler(s, proxy));
+        }
+    }
+
+    private static final class SubtypeHandler implements InvocationHandler {
+        final Storage inner;
+        final Backend backend;
+
+        SubtypeHandler(Storage inner, Backend backend) {
+            this.inner = inner;
+            this.backend = backend;
+        }
+
+        @Override public Object invoke(Object self, Method method, Object[] args) throws Throwable {
+            if (method.getName().equals("backend") && method.getParameterCount() == 0) return backend;
+            if (method.getDeclaringClass() == Object.class) {
+                switch (method.getName()) {
+                    case "equals": return self == args[0];
+                    case "hashCode": return System.identityHashCode(self);
+                    default: return "Counting(" + inner + ")";
+                }
+            }
+            try {
+                return method.invoke(inner, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 

@@ -164,6 +164,36 @@ class CountingBackendTest {
         assertEquals(5, args[2]);
     }
 
+    /** A storage sub-interface as a later Backend method may return (an int32 storage, say). */
+    interface TaggedStorage extends Storage {
+        int tag();
+    }
+
+    @Test
+    void storageSubInterfacesAreWrappedAsThatInterface() {
+        CountingBackend c = CountingBackend.wrap(CpuVsRef.cpu());
+        Storage plain = CpuVsRef.cpu().allocate(3);
+        TaggedStorage inner = new TaggedStorage() {
+            @Override public int tag() { return 17; }
+            @Override public long size() { return 5; }
+            @Override public Backend backend() { return CpuVsRef.cpu(); }
+        };
+        TaggedStorage w = (TaggedStorage) c.wrapResult(TaggedStorage.class, inner);
+        assertSame(c.backend(), w.backend());
+        assertEquals(17, w.tag());
+        assertEquals(5, w.size());
+        Object[] args = c.unwrapArguments(new Object[]{w});
+        assertSame(inner, args[0]);
+        Object arr = c.wrapResult(TaggedStorage[].class, new TaggedStorage[]{inner, null});
+        assertInstanceOf(TaggedStorage[].class, arr);
+        assertEquals(17, ((TaggedStorage[]) arr)[0].tag());
+        assertNull(((TaggedStorage[]) arr)[1]);
+        // a plain Storage return (allocate) stays a CountingStorage
+        assertInstanceOf(CountingBackend.CountingStorage.class, c.wrapResult(Storage.class, plain));
+        CountingBackend other = CountingBackend.wrap(CpuVsRef.cpu());
+        assertThrows(IllegalArgumentException.class, () -> other.unwrapArguments(new Object[]{w}));
+    }
+
     @Test
     void refusesStoragesOfAnotherCounter() {
         CountingBackend c1 = CountingBackend.wrap(CpuVsRef.cpu()), c2 = CountingBackend.wrap(CpuVsRef.cpu());

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>A method named {@code read*} or {@code write*} is a transfer; its bytes are the last int/long argument
  * (the element count, as in every such method of {@code Backend}) times the element size of its host array
  * argument. A transfer made inside another transfer (the default {@code readDouble} calls {@code read}) is not
- * counted again.
+ * counted again. A kernel that returns a number to the host ({@code sumSquares}) counts as a read of it.
  * <li>A {@code default} method of {@code Backend} that the inner backend's class does not override runs on the
  * proxy ({@link InvocationHandler#invokeDefault}), so the host reads and writes it makes internally are
  * counted: that is exactly the traffic a backend without the fused kernel would cause.
@@ -137,10 +137,24 @@ public final class CountingBackend {
 
         @Override public Backend backend() { return backend; }
 
+        // a scope closes the wrapper: the inner storage must go back to its backend's pool
+        @Override public void close() { inner.close(); }
+
+        @Override public boolean isClosed() { return inner.isClosed(); }
+
         @Override public String toString() { return "Counting(" + inner + ")"; }
     }
 
     static boolean isTransfer(String name) { return name.startsWith("read") || name.startsWith("write"); }
+
+    /**
+     * A kernel that hands a number back to the host (sumSquares' double) is a read of that scalar: a device
+     * backend synchronises for it.
+     */
+    static boolean returnsHostScalar(Method m) {
+        Class<?> r = m.getReturnType();
+        return r == double.class || r == float.class || r == long.class;
+    }
 
     private final class Handler implements InvocationHandler {
         @Override public Object invoke(Object self, Method method, Object[] args) throws Throwable {
@@ -156,11 +170,14 @@ public final class CountingBackend {
             calls.computeIfAbsent(name, k -> new LongAdder()).increment();
             // handled by name so this holds before and after Backend gains the method (see the class comment)
             if (name.equals("extension") && method.getParameterCount() == 1) return null;
-            boolean transfer = isTransfer(name);
+            boolean transfer = isTransfer(name), scalar = !transfer && returnsHostScalar(method);
             int[] depth = transferDepth.get();
             if (transfer) {
                 if (depth[0] == 0) count(name, method, args);
                 depth[0]++;
+            } else if (scalar && depth[0] == 0) {
+                reads.increment();
+                readBytes.add(method.getReturnType() == float.class ? 4 : 8);
             }
             try {
                 Object result;

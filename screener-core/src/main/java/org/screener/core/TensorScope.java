@@ -59,8 +59,25 @@ public final class TensorScope implements AutoCloseable {
 
     /** Called by Tensor's factories for every storage they create. */
     static void register(Storage s) {
+        if (OUTSIDE.get()[0] > 0) return;
         TensorScope top = STACK.get().peek();
         if (top != null) top.owned.add(s);
+    }
+
+    private static final ThreadLocal<int[]> OUTSIDE = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * Runs {@code make} with no scope registering what it creates: for constants cached across steps (a mask,
+     * a list of targets) that are first built inside a step. What it makes is left to the GC.
+     */
+    public static <T> T outside(java.util.function.Supplier<T> make) {
+        int[] depth = OUTSIDE.get();
+        depth[0]++;
+        try {
+            return make.get();
+        } finally {
+            depth[0]--;
+        }
     }
 
     /**

@@ -1,12 +1,19 @@
 package org.screener.nn.ssl;
 
+import org.screener.core.Backend;
+import org.screener.core.IndexTensor;
 import org.screener.core.Shape;
 import org.screener.core.Tensor;
+import org.screener.core.TensorScope;
 import org.screener.core.ops.Elementwise;
 import org.screener.core.ops.Linalg;
 import org.screener.core.ops.Losses;
 import org.screener.core.ops.Reductions;
 import org.screener.core.ops.Shapes;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Dense InfoNCE loss (method reference §2.4) over projector outputs of paired voxels, (M, P) per view. For a
@@ -27,12 +34,9 @@ public final class DenseInfoNCE {
         if (!(temperature > 0)) throw new IllegalArgumentException("DenseInfoNCE: temperature must be positive, got " + temperature);
         Tensor n1 = normalize(e1), n2 = normalize(e2);
         int m = e1.dim(0);
-        // The own entry is masked with a huge negative logit: its softmax weight is exactly 0, as if removed.
-        float[] mask = new float[m * m];
-        for (int i = 0; i < m; i++) mask[i * m + i] = -1e9f;
-        Tensor selfMask = Tensor.of(e1.backend(), mask, m, m);
-        int[] target = new int[m];
-        for (int i = 0; i < m; i++) target[i] = i;
+        Constants k = constants(e1.backend(), m);
+        Tensor selfMask = k.selfMask;
+        IndexTensor target = k.target;
         float inv = 1f / temperature;
         Tensor s12 = Linalg.matmul(n1, n2, false, true).mul(inv);
         Tensor s11 = Linalg.matmul(n1, n1, false, true).mul(inv).add(selfMask);
@@ -40,6 +44,26 @@ public final class DenseInfoNCE {
         Tensor l1 = Losses.crossEntropy(Shapes.concat(1, s12, s11), target);
         Tensor l2 = Losses.crossEntropy(Shapes.concat(1, Shapes.permute(s12, 1, 0), s22), target);
         return l1.add(l2).mul(0.5f);
+    }
+
+    /** The self mask and the targets 0..m-1 of one batch size on one backend. */
+    private record Constants(Tensor selfMask, IndexTensor target) {}
+
+    // Written to the backend once per (backend, m), not every step (the mask alone is m² floats: 4 MB at m = 1024).
+    // A training run uses one or two sizes; the entries live as long as the JVM.
+    private static final Map<Backend, Map<Integer, Constants>> CONSTANTS = new IdentityHashMap<>();
+
+    private static Constants constants(Backend be, int m) {
+        synchronized (CONSTANTS) {
+            return CONSTANTS.computeIfAbsent(be, b -> new HashMap<>()).computeIfAbsent(m, n -> TensorScope.outside(() -> {
+                // The own entry is masked with a huge negative logit: its softmax weight is exactly 0, as if removed.
+                float[] mask = new float[n * n];
+                for (int i = 0; i < n; i++) mask[i * n + i] = -1e9f;
+                int[] target = new int[n];
+                for (int i = 0; i < n; i++) target[i] = i;
+                return new Constants(Tensor.of(be, mask, n, n), IndexTensor.of(be, target, n));
+            }));
+        }
     }
 
     /** Rows scaled to unit L2 norm (norm floored at 1e-12 like torch.nn.functional.normalize). */

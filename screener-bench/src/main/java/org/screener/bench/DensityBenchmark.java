@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code paper}: d = 32, d_cond = 32, Glow 64 steps of width 512, conditional Gaussian width 128, on an
  *       8 × 16 × 16 piece of the paper's 32³ pooled grid (the whole grid is 16× that).</li>
  * </ul>
- * {@code glow} is the fused CPU kernel ({@code GlowCpu}) that inference uses, {@code glowOps} the op-by-op path.
+ * {@code glow} is the fused CPU kernel ({@code DensityCpu}, the CPU backend's DensityExtension) that inference uses, {@code glowOps} the op-by-op path.
  * Voxels per second = voxels / time.
  *
  * <p>Run: {@code java -jar screener-bench/target/screener-bench-*-benchmarks.jar DensityBenchmark}

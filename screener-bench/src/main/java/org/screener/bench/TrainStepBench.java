@@ -4,9 +4,9 @@ import org.screener.core.Backend;
 import org.screener.core.Backends;
 import org.screener.core.CountingBackend;
 import org.screener.core.Tensor;
+import org.screener.core.TensorScope;
 import org.screener.core.cpu.Parallel;
 import org.screener.data.sampling.Batch;
-import org.screener.nn.Module;
 import org.screener.nn.optim.AdamW;
 import org.screener.nn.optim.GradClip;
 import org.screener.nn.optim.LrSchedule;
@@ -22,8 +22,6 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,46 +100,23 @@ public final class TrainStepBench {
         public double run() {
             schedule.apply(opt, step);
             int[] shape = batch.shape();
-            // the batch write of DescriptorTraining.step
-            Tensor x = Tensor.of(backend, both, 2 * batch.m(), 1, shape[2], shape[3], shape[4]);
-            Map<String, Double> losses = sslStep(model.unet.forward(x), batch, model.head, cfg.objective());
-            if (cfg.clipNorm > 0) {
-                double norm = GradClip.clipGradNorm(model.parameters(), cfg.clipNorm);
-                if (!Double.isFinite(norm)) throw new IllegalStateException("train-step: gradient norm " + norm + " at step " + step);
+            Map<String, Double> losses;
+            try (TensorScope scope = TensorScope.open()) {   // as Trainer.run: the step's tensors go back to the pool
+                // the batch write of DescriptorTraining.step
+                Tensor x = Tensor.of(backend, both, 2 * batch.m(), 1, shape[2], shape[3], shape[4]);
+                losses = DescriptorTraining.sslStep(model.unet.forward(x), batch, model.head, cfg.objective());
+                if (cfg.clipNorm > 0) {
+                    double norm = GradClip.clipGradNorm(model.parameters(), cfg.clipNorm);
+                    if (!Double.isFinite(norm)) throw new IllegalStateException("train-step: gradient norm " + norm + " at step " + step);
+                }
+                opt.step();
+                opt.zeroGrad();
+                model.zeroGrad();
             }
-            opt.step();
-            opt.zeroGrad();
-            model.zeroGrad();
             step++;
             double loss = losses.get("loss");
             if (!Double.isFinite(loss)) throw new IllegalStateException("train-step: loss " + loss + " at step " + step);
             return loss;
-        }
-    }
-
-    // DescriptorTraining.sslStep is the step's code proper but package-private; calling it keeps this bench
-    // measuring exactly what training runs instead of a copy that could drift from it
-    private static final Method SSL_STEP;
-    static {
-        try {
-            SSL_STEP = DescriptorTraining.class.getDeclaredMethod("sslStep", Tensor.class, Batch.class, Module.class, String.class);
-            SSL_STEP.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError("train-step: DescriptorTraining.sslStep(Tensor, Batch, Module, String) not found: " + e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Double> sslStep(Tensor y, Batch b, Module head, String objective) {
-        try {
-            return (Map<String, Double>) SSL_STEP.invoke(null, y, b, head, objective);
-        } catch (InvocationTargetException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException) throw (RuntimeException) c;
-            if (c instanceof Error) throw (Error) c;
-            throw new IllegalStateException(c);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -93,7 +93,7 @@ public interface Backend {
     /** Max pooling; padded cells never win. */
     void maxPool3d(ConvParams p, Storage x, Storage y);
 
-    /** Routes gy to the argmax of each window (first max wins ties), accumulating into a zeroed gx. */
+    /** Routes gy to the argmax of each window (first max wins ties), zeroing gx first (it may be uninitialised). */
     void maxPool3dBackward(ConvParams p, Storage x, Storage gy, Storage gx);
 
     /**
@@ -182,7 +182,7 @@ public interface Backend {
         copy(t, 0, out, 0, (long) rows * cols);
     }
 
-    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) ----
     // The optimizers and the global gradient norm run here so that a training step never reads a parameter,
     // gradient or optimizer state to the host. The defaults compose the kernels above in float (correct on any
     // backend, several passes, a few temporaries of n elements); CpuBackend computes each element in double with
@@ -283,9 +283,8 @@ public interface Backend {
         }
         return total;
     }
-    // (end of H1)
 
-    // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    // ---- normalisation statistics, small dense linear algebra, max-reduction backward ----
 
     /**
      * The per-row coefficients of group/instance/layer/batch norm (layout p, rows = p.rows()), so that
@@ -371,16 +370,15 @@ public interface Backend {
         writeDouble(mask, 0, out, 0, n);
     }
 
-    /** The first n values of s on the host in double, null for a null s (the defaults of the [H2] kernels). */
+    /** The first n values of s on the host in double, null for a null s (the defaults of the normalisation and linear-algebra kernels). */
     private static double[] h2Read(Backend be, Storage s, int n) {
         if (s == null) return null;
         double[] d = new double[n];
         be.readDouble(s, 0, d, 0, n);
         return d;
     }
-    // (end of H2)
 
-    // ---- int32 indices and counter-based random numbers [H3] ----
+    // ---- int32 indices and counter-based random numbers ----
 
     /**
      * A zero-filled buffer of n int32 elements (gather/scatter indices, class targets). It is a {@link Storage}
@@ -451,9 +449,8 @@ public interface Backend {
             write(out, done, buf, 0, k);
         }
     }
-    // (end of H3)
 
-    // ---- lifetime: uninitialised allocation [H4] ----
+    // ---- lifetime: uninitialised allocation ----
 
     /**
      * A buffer of n elements whose contents are unspecified (stale data of a freed buffer, or NaN on the
@@ -464,9 +461,8 @@ public interface Backend {
      * before scattering into it (the CPU and reference kernels do). The default zero-fills.
      */
     default Storage allocateUninitialized(long n) { return allocate(n); }
-    // (end of H4)
 
-    // ---- fused-kernel extensions [H5] ----
+    // ---- fused-kernel extensions ----
 
     /**
      * This backend's implementation of a named extension interface (a group of fused kernels beyond this closed
@@ -475,5 +471,4 @@ public interface Backend {
      * default returns null and a new backend works without implementing any.
      */
     default <T> T extension(Class<T> type) { return null; }
-    // (end of H5)
 }

@@ -1,5 +1,6 @@
 package org.screener.core;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,15 +33,45 @@ import java.util.Set;
  *
  * <p>Scopes nest; each must be closed on the thread that opened it, innermost first (closing an outer scope
  * while an inner one is open is an error). A scope that is never closed keeps everything made in it alive.
- * Peak memory within a scope is everything allocated in it (dead temporaries are not freed early), so a scope
- * should span one step or window, not a whole run.
+ * A scope holds its first storages strongly, up to an eighth of the heap ({@code -Dscreener.scope.strongMb=N}),
+ * and the rest weakly: a temporary that nothing references any more can then still be collected by the GC
+ * mid-step, so a step that allocates more than the heap holds (the paper preset) peaks where it would without
+ * a scope; what the GC has not taken by close() is recycled. A scope should span one step or window, not a
+ * whole run.
  */
 public final class TensorScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<TensorScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final Thread owner = Thread.currentThread();
     private final TensorScope parent;
-    private final List<Storage> owned = new ArrayList<>();
+    // Storages (held strongly) up to STRONG_BYTES a scope, WeakReferences beyond: a large model's step
+    // allocates more than it ever holds at once (the paper preset's step: 23 GB allocated, 11 GB peak), and
+    // the scope must not keep its dead temporaries from the GC (that step ran out of a 14 GB heap when the
+    // scope held everything). Below the limit every buffer is recycled, so small steps reuse all of theirs.
+    private final List<Object> owned = new ArrayList<>();
+    private long strongBytes;
+
+    /** {@code -Dscreener.scope.strongMb=N}; default an eighth of the max heap. */
+    private static volatile long STRONG_BYTES = strongLimit();
+
+    /** Sets the strong limit (tests); returns the previous one. */
+    static long strongLimit(long bytes) {
+        long old = STRONG_BYTES;
+        STRONG_BYTES = bytes;
+        return old;
+    }
+
+    private static long strongLimit() {
+        String mb = System.getProperty("screener.scope.strongMb");
+        if (mb == null || mb.isBlank()) return Runtime.getRuntime().maxMemory() / 8;
+        try {
+            long v = Long.parseLong(mb.trim());
+            if (v < 0) throw new NumberFormatException();
+            return v << 20;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("screener.scope.strongMb must be a non-negative number of MB, got '" + mb + "'");
+        }
+    }
     private final Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
@@ -61,7 +92,7 @@ public final class TensorScope implements AutoCloseable {
     static void register(Storage s) {
         if (OUTSIDE.get()[0] > 0) return;
         TensorScope top = STACK.get().peek();
-        if (top != null) top.owned.add(s);
+        if (top != null) top.add(s);
     }
 
     private static final ThreadLocal<int[]> OUTSIDE = ThreadLocal.withInitial(() -> new int[1]);
@@ -101,6 +132,16 @@ public final class TensorScope implements AutoCloseable {
         for (Tensor t : ts) keep(t);
     }
 
+    private void add(Storage s) {
+        long bytes = 4 * s.size();
+        if (strongBytes + bytes <= STRONG_BYTES) {
+            owned.add(s);
+            strongBytes += bytes;
+        } else {
+            owned.add(new WeakReference<>(s));
+        }
+    }
+
     /** Storages registered with this scope so far (kept ones included). */
     public int size() { return owned.size(); }
 
@@ -128,9 +169,11 @@ public final class TensorScope implements AutoCloseable {
         closed = true;
         RuntimeException first = null;
         for (int i = owned.size() - 1; i >= 0; i--) {
-            Storage s = owned.get(i);
+            Object o = owned.get(i);
+            Storage s = o instanceof Storage ? (Storage) o : (Storage) ((WeakReference<?>) o).get();
+            if (s == null) continue;   // collected by the GC: nothing can use it
             if (kept.contains(s)) {
-                if (parent != null) parent.owned.add(s);
+                if (parent != null) parent.add(s);
                 continue;
             }
             try {

@@ -180,4 +180,23 @@ class TensorScopeTest {
         }
         assertArrayEquals(plain, scoped);
     }
+
+    @Test void beyondTheStrongLimitAScopeDoesNotPinDeadTemporaries() throws InterruptedException {
+        long old = TensorScope.strongLimit(4L * 1000);   // room for one 1000-float tensor
+        try (TensorScope s = TensorScope.open()) {
+            Tensor strong = Tensor.zeros(cpu, 1000), live = Tensor.zeros(cpu, 1000);
+            java.lang.ref.WeakReference<Storage> dead = new java.lang.ref.WeakReference<>(Tensor.zeros(cpu, 1 << 20).storage());
+            for (int i = 0; i < 50 && dead.get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertNull(dead.get(), "a dead temporary beyond the limit is collectable inside the scope");
+            assertEquals(3, s.size());
+            s.close();
+            assertTrue(strong.storage().isClosed());
+            assertTrue(live.storage().isClosed(), "a live storage held weakly is still freed at close");
+        } finally {
+            TensorScope.strongLimit(old);
+        }
+    }
 }

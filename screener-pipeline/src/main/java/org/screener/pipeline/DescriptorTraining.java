@@ -58,9 +58,9 @@ public final class DescriptorTraining implements StepFunction {
      * The SSL loss on the embeddings y of a batch's 2m views (view 1 of pair p is crop p, view 2 crop m + p):
      * gathers the paired voxels, passes them through the head, back-propagates the loss and returns it (with
      * its three terms for VICReg). InfoNCE's negatives are all other sampled voxels of both views, of the same
-     * and of the other crops.
+     * and of the other crops. Public for {@code bench train-step}, which times exactly this step.
      */
-    static Map<String, Double> sslStep(Tensor y, Batch b, Module head, String objective) {
+    public static Map<String, Double> sslStep(Tensor y, Batch b, Module head, String objective) {
         int m = b.m();
         int[] shape = b.shape();
         int vox = shape[2] * shape[3] * shape[4], n = b.voxelsPerPair();

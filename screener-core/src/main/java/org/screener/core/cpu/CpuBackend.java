@@ -139,7 +139,7 @@ public final class CpuBackend implements Backend {
                 CpuStorage.of(shift), rows, cols, CpuStorage.of(out));
     }
 
-    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) ----
     @Override public void sgdUpdate(Storage w, Storage g, Storage buf, long n, double lr, double momentum, double dampening,
                                     double weightDecay, boolean nesterov, boolean firstStep) {
         OptimChecks.sgd(w, g, buf, n, momentum);
@@ -161,9 +161,8 @@ public final class CpuBackend implements Backend {
         for (int k = 0; k < xs.length; k++) a[k] = CpuStorage.of(xs[k]);
         return OptimCpu.sumSquares(a, lengths);
     }
-    // (end of H1)
 
-    // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    // ---- normalisation statistics, small dense linear algebra, max-reduction backward ----
     @Override public void normForward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
                                       Storage gamma, Storage beta, Storage scale, Storage shift, Storage center,
                                       Storage runningMean, Storage runningVar, float momentum) {
@@ -187,9 +186,8 @@ public final class CpuBackend implements Backend {
     @Override public void firstMaxMask(Storage x, int[] xs, Storage max, int[] ms, Storage mask) {
         ReduceCpu.firstMaxMask(CpuStorage.of(x), xs, CpuStorage.of(max), ms, CpuStorage.of(mask));
     }
-    // (end of H2)
 
-    // ---- int32 indices and counter-based random numbers [H3] ----
+    // ---- int32 indices and counter-based random numbers ----
 
     @Override public Storage allocateInt(long n) { return new CpuIntStorage(this, n); }
 
@@ -212,9 +210,8 @@ public final class CpuBackend implements Backend {
     @Override public void randomNormal(Storage out, long n, long seed, long offset, float mean, float std) {
         RandomCpu.normal(CpuStorage.of(out), n, seed, offset, mean, std);
     }
-    // (end of H3)
 
-    // ---- lifetime: uninitialised allocation [H4] ----
+    // ---- lifetime: uninitialised allocation ----
 
     /**
      * Test switch: with {@code -Dscreener.cpu.poisonUninitialized=true} every uninitialised allocation is
@@ -248,13 +245,11 @@ public final class CpuBackend implements Backend {
 
     /** Sets the pool's capacity in bytes (0: no pooling); returns the previous capacity. */
     public static long setPoolCapacity(long bytes) { return CpuPool.capacity(bytes); }
-    // (end of H4)
 
-    // ---- fused-kernel extensions [H5] ----
+    // ---- fused-kernel extensions ----
 
     /** {@link org.screener.core.ext.DensityExtension}: {@link DensityCpu} (the fused Glow and Gaussian NLLs). */
     @Override public <T> T extension(Class<T> type) {
         return type == org.screener.core.ext.DensityExtension.class ? type.cast(DensityCpu.INSTANCE) : null;
     }
-    // (end of H5)
 }

@@ -131,7 +131,7 @@ public final class RefBackend implements Backend {
         IndexRef.scatterAddVoxels(RefStorage.of(g), n, c, v, RefIntStorage.of(index), m, RefStorage.of(gx));
     }
 
-    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) [H1] ----
+    // ---- optimizer updates and the gradient norm (Optimizer, GradClip) ----
     @Override public void sgdUpdate(Storage w, Storage g, Storage buf, long n, double lr, double momentum, double dampening,
                                     double weightDecay, boolean nesterov, boolean firstStep) {
         OptimChecks.sgd(w, g, buf, n, momentum);
@@ -153,9 +153,8 @@ public final class RefBackend implements Backend {
         for (int k = 0; k < xs.length; k++) a[k] = RefStorage.of(xs[k]);
         return OptimRef.sumSquares(a, lengths);
     }
-    // (end of H1)
 
-    // ---- normalisation statistics, small dense linear algebra, max-reduction backward [H2] ----
+    // ---- normalisation statistics, small dense linear algebra, max-reduction backward ----
     @Override public void normForward(NormSpec p, Storage rowMean, Storage rowM2, Storage fixedMean, Storage fixedVar,
                                       Storage gamma, Storage beta, Storage scale, Storage shift, Storage center,
                                       Storage runningMean, Storage runningVar, float momentum) {
@@ -179,9 +178,8 @@ public final class RefBackend implements Backend {
     @Override public void firstMaxMask(Storage x, int[] xs, Storage max, int[] ms, Storage mask) {
         ElementwiseRef.firstMaxMask(RefStorage.of(x), xs, RefStorage.of(max), ms, RefStorage.of(mask));
     }
-    // (end of H2)
 
-    // ---- int32 indices and counter-based random numbers [H3] ----
+    // ---- int32 indices and counter-based random numbers ----
 
     @Override public Storage allocateInt(long n) { return new RefIntStorage(this, n); }
 
@@ -204,9 +202,8 @@ public final class RefBackend implements Backend {
     @Override public void randomNormal(Storage out, long n, long seed, long offset, float mean, float std) {
         RandomRef.normal(RefStorage.of(out), n, seed, offset, mean, std);
     }
-    // (end of H3)
 
-    // ---- lifetime: uninitialised allocation [H4] ----
+    // ---- lifetime: uninitialised allocation ----
 
     /**
      * NaN-filled: the reference defines each op, so an op that reads an output buffer it never wrote (relying
@@ -217,8 +214,6 @@ public final class RefBackend implements Backend {
         Arrays.fill(RefStorage.of(s), Double.NaN);
         return s;
     }
-    // (end of H4)
 
-    // ---- fused-kernel extensions [H5] ----
-    // (end of H5)
+    // ---- fused-kernel extensions ----
 }

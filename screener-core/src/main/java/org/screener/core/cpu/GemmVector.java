@@ -73,7 +73,7 @@ final class GemmVector {
 
     private static final int DEFAULT_KC = 256;
     private static int defaultMc(Tile t) { return GemmCpu.roundUp(128, t.mr); }
-    private static int defaultNc(Tile t) { return GemmCpu.roundUp(512, t.nr); }
+    private static int defaultNc(Tile t) { return 16 * t.nr; }
 
     /**
      * The tile shape for a vector width. Measured on JDK 17 C2 (AMD EPYC Zen 4, sgemm 1024³, 1 thread, GFLOP/s;
@@ -96,8 +96,8 @@ final class GemmVector {
      * On both widths 4 × 2 wins: the shapes with more accumulators, which fit the register file on paper
      * (6 × 2 in 15 ymm, 8 × 3 in 28 zmm), are compiled by C2 into code that runs at half speed or worse (with
      * -XX:-UseLoopPredicate 6 × 2 at 256 bits reaches 74, so it is C2's loop optimisations, not the shape).
-     * Blocking barely matters once the tile is right: kc 128–512 and mc 64–512 stay within noise of kc 256,
-     * mc 128 at both widths (kc × NR of B = 16 KB at 256 bits, 32 KB at 512 bits, stays in the 32 KB L1d;
+     * Blocking barely matters once the tile is right: kc 128–512, mc 64–512 and (at 256 bits, 1 and 2 threads)
+     * nc 256–1024 stay within noise of kc 256, mc 128, nc 16 × NR at both widths (kc × NR of B = 16 KB at 256 bits, 32 KB at 512 bits, stays in the 32 KB L1d;
      * mc × kc of A = 128 KB in the 1 MB L2).
      */
     static String shapeFor(int lanes) {

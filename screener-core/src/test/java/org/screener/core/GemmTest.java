@@ -104,6 +104,38 @@ class GemmTest {
         sweep(Path.VECTOR);
     }
 
+    /** Every vector tile shape at this JVM's preferred width, several blocks deep, bit-identical across threads. */
+    @Test
+    void everyVectorTileAtThisWidthMatchesReference() {
+        Assumptions.assumeTrue(GemmCpu.vectorAvailable(), "jdk.incubator.vector not present");
+        assertTrue(Arrays.asList(GemmCpu.vectorTiles()).contains(GemmCpu.chosenVectorTile()));
+        java.util.List<String> bad = GemmTileCheck.run();
+        assertTrue(bad.isEmpty(), bad.size() + " failures, first: " + (bad.isEmpty() ? "" : bad.get(0)));
+    }
+
+    /**
+     * The 256-bit tiles, in a JVM started with -XX:UseAVX=2 (so SPECIES_PREFERRED is 256-bit even on an
+     * AVX-512 machine; mixing two widths in this JVM would slow C2 down for the rest of the run).
+     */
+    @Test
+    void the256BitTilesMatchReferenceInAnAvx2Jvm() throws Exception {
+        Assumptions.assumeTrue(GemmCpu.vectorAvailable(), "jdk.incubator.vector not present");
+        java.nio.file.Path cpuinfo = java.nio.file.Path.of("/proc/cpuinfo");
+        Assumptions.assumeTrue(java.nio.file.Files.isReadable(cpuinfo), "no /proc/cpuinfo: cannot tell whether the CPU has AVX2");
+        boolean avx2 = java.nio.file.Files.readAllLines(cpuinfo).stream()
+                .anyMatch(l -> l.startsWith("flags") && Arrays.asList(l.split("\\s+")).contains("avx2"));
+        Assumptions.assumeTrue(avx2, "CPU has no AVX2: no 256-bit path to test");
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-XX:UseAVX=2", "--add-modules", "jdk.incubator.vector", "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), GemmTileCheck.class.getName());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        assertEquals(0, rc, "forked -XX:UseAVX=2 check failed:\n" + out);
+        assertTrue(out.contains("lanes=8 "), "the forked JVM should use 8-lane (256-bit) vectors:\n" + out);
+    }
+
     @Test
     void scalarKernelMatchesReference() { sweep(Path.SCALAR); }
 

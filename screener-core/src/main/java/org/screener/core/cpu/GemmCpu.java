@@ -48,7 +48,9 @@ public final class GemmCpu {
         private static Kernel loadVector() {
             if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) return null;
             try {
-                return (Kernel) Class.forName("org.screener.core.cpu.GemmVector").getDeclaredConstructor().newInstance();
+                java.lang.reflect.Method best = Class.forName("org.screener.core.cpu.GemmVector").getDeclaredMethod("best");
+                best.setAccessible(true);
+                return (Kernel) best.invoke(null);
             } catch (ReflectiveOperationException | LinkageError e) {
                 System.err.println("screener: Vector API GEMM kernel failed to load (" + e + ")");
                 return null;
@@ -66,7 +68,36 @@ public final class GemmCpu {
     public static boolean vectorAvailable() { return Holder.VECTOR != null; }
 
     /** Name of the kernel AUTO uses for large problems, for logs and benchmarks. */
-    public static String kernelName() { return Holder.BEST == Holder.VECTOR ? "vector" : "scalar"; }
+    public static String kernelName() {
+        Kernel k = Holder.BEST;
+        return (k == Holder.VECTOR ? "vector" + (k.nr() / ((GemmVector.Tile) k).nv * 32) : "scalar") + "(" + k.mr() + "x" + k.nr() + ",kc" + k.kc() + ",mc" + k.mc() + ",nc" + k.nc() + ")";
+    }
+
+    /** Lanes of the preferred float species the vector kernels use (0 without the Vector API). */
+    public static int vectorLanes() { return vectorAvailable() ? GemmVector.L : 0; }
+
+    /** The vector tile shapes ("MRxNV") that exist, and the one AUTO picks for this width; for tests and benchmarks. */
+    public static String[] vectorTiles() { return vectorAvailable() ? GemmVector.SHAPES.clone() : new String[0]; }
+
+    public static String chosenVectorTile() { return vectorAvailable() ? GemmVector.shapeFor(GemmVector.L) : null; }
+
+    /**
+     * The blocked driver with one named vector tile and explicit blocking (rounded up to the tile), so tests can
+     * drive every shape, with several K-, M- and N-blocks, on small problems.
+     */
+    public static void sgemmTile(String tile, int kc, int mc, int nc, boolean ta, boolean tb, int m, int n, int k,
+                                 float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                                 float beta, float[] c, int co, int ldc) {
+        if (!vectorAvailable()) throw new IllegalStateException("sgemm: Vector API kernel not available (needs --add-modules jdk.incubator.vector)");
+        Kernel kr = GemmVector.of(tile).blocking(kc, mc, nc);
+        check(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            scale(m, n, beta, c, co, ldc);
+            return;
+        }
+        blocked(kr, ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+    }
 
     public static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha,
                              float[] a, int ao, int lda, float[] b, int bo, int ldb,

@@ -211,6 +211,34 @@ class Conv3dTest {
     }
 
     @Test
+    void cpuMatchesRefWinogradRowsBatched() {
+        // several tile rows share one GEMM column block: rows of 25 or 24 tiles (long enough for the Winograd path
+        // on any width) and a column target of 60 (2 rows a block) or 125 (5 rows: blocks of 5, 5 and a last 2 of
+        // the 12 rows); several samples transformed per round, then split by a small batch cap
+        int threads = org.screener.core.cpu.Parallel.threads();
+        System.setProperty("screener.conv.winoCols", "60");
+        try {
+            for (int t : new int[]{1, 2}) {
+                org.screener.core.cpu.Parallel.setThreads(t);
+                compareWithRef(new ConvParams(3, 8, 9, v(5, 7, 49), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 50 + t);
+                compareWithRef(new ConvParams(2, 16, 18, v(4, 5, 50), v(3, 3, 3), v(1, 1, 1), v(0, 2, 1), v(1, 1, 1), 2), 52 + t);
+                System.setProperty("screener.conv.winoCols", "125");
+                compareWithRef(new ConvParams(3, 8, 9, v(6, 5, 48), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 54 + t);
+                System.setProperty("screener.conv.directBatch", "140000");   // 65,536 floats a sample: 2, then 1
+                try {
+                    compareWithRef(new ConvParams(3, 8, 9, v(6, 5, 48), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 56 + t);
+                } finally {
+                    System.clearProperty("screener.conv.directBatch");
+                }
+                System.setProperty("screener.conv.winoCols", "60");
+            }
+        } finally {
+            System.clearProperty("screener.conv.winoCols");
+            org.screener.core.cpu.Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
     void directPathBitIdenticalRunToRun() {
         // an 8³ UNet level's shape (fewer channels): same thread count, same bits, forward and both gradients
         int threads = org.screener.core.cpu.Parallel.threads();

@@ -434,7 +434,7 @@ public final class Conv3dCpu {
             });
         }
         ConvGemm k = kernel();
-        if (Conv3dWinograd.applies(p, k)) {
+        if (Conv3dWinograd.appliesWeight(p, k)) {
             Conv3dWinograd.backwardWeight(p, x, gy, gw, k);
             return;
         }

@@ -247,10 +247,11 @@ final class ConvGemmVector implements ConvGemm {
         }
     }
 
-    // Forward transforms take any column count: whole vectors, then scalar columns. A small level's row of 4
-    // tiles would fill a quarter of a 512-bit vector (at 8³, 48 channels, full-width transforms took about as
-    // long as the GEMMs). Narrower species for the tail were tried: a second and third vector shape in use
-    // made C2 box vectors (630 MB allocated per 8³ pass, the untouched GEMM kernels too), so the tail is scalar.
+    // Forward transforms take any column count: whole vectors, then scalar columns. Two ways to spare a short
+    // row (4 tiles on 16 lanes) its unused lanes were measured and dropped: 128- and 256-bit species for the
+    // tail made C2 box vectors throughout (630 MB allocated per 8³ pass, in the unchanged GEMM tiles too: keep
+    // one vector shape per JVM), and scalar columns were slower than one 3/4-empty vector (16³: 13.8 ms
+    // forward against 8.7), so Conv3dWinograd passes whole vectors.
 
     /** B^T applied to 4 rows: (r0 - r2, r1 + r2, r2 - r1, r1 - r3). */
     private static void bt4(float[] s, int s0, int s1, int s2, int s3, float[] d, int d0, int d1, int d2, int d3, int n) {

@@ -42,8 +42,13 @@ public final class Conv3dQuickBench {
         float[] gy = random(rnd, p.n * p.cout * p.outVoxels());
         float[] y = new float[gy.length], gx = new float[x.length], gw = new float[w.length], gb = new float[p.cout];
 
-        // warm up first: cold (interpreted) Vector API code allocates boxed vectors that would inflate the peak
-        for (int i = 0; i < warmup; i++) pass(p, x, w, b, y, gy, gx, gw, gb);
+        // warm up first: cold (interpreted or C1) Vector API code allocates boxed vectors (an 8³ pass of 48
+        // channels: 370-480 MB instead of 2-10) that would inflate the peak and the times. A fixed 3 passes of a
+        // small level last ~60 ms, less than C2 needs for the GEMM tile alone (~300 ms of compiler thread here,
+        // more when both cores compute and other processes load the machine), so warm for at least a second too
+        long warmEnd = System.nanoTime() + 1_000_000_000L;
+        for (int i = 0; i < warmup || (warmup > 0 && i < 10_000 && System.nanoTime() < warmEnd); i++)
+            pass(p, x, w, b, y, gy, gx, gw, gb);
         // peak: live tensors plus whatever one pass allocates, measured from a collected heap
         System.gc();
         List<MemoryPoolMXBean> heap = new ArrayList<>();

@@ -188,6 +188,82 @@ class Conv3dTest {
     }
 
     @Test
+    void cpuMatchesRefDirectBatchesOfSamples() {
+        // the small-level direct path pads several sample-groups and runs all their tiles in one parallel loop;
+        // a small batch cap splits 3 samples x 2 groups into batches of 2 (a chunk then spans groups)
+        int threads = org.screener.core.cpu.Parallel.threads();
+        try {
+            for (int t : new int[]{1, 2, 3}) {
+                org.screener.core.cpu.Parallel.setThreads(t);
+                compareWithRef(new ConvParams(3, 10, 6, v(5, 4, 7), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 2), 20 + t);
+                System.setProperty("screener.conv.directBatch", "4000");   // 1,890 floats a sample-group: 2
+                try {
+                    compareWithRef(new ConvParams(3, 10, 6, v(5, 4, 7), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 2), 30 + t);
+                    System.setProperty("screener.conv.directBatch", "2500");   // 1,120 floats: 2, then 1
+                    compareWithRef(new ConvParams(3, 4, 6, v(5, 6, 3), v(3, 3, 3), v(2, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 40 + t);
+                } finally {
+                    System.clearProperty("screener.conv.directBatch");
+                }
+            }
+        } finally {
+            org.screener.core.cpu.Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
+    void cpuMatchesRefWinogradRowsBatched() {
+        // several tile rows share one GEMM column block: rows of 25 or 24 tiles (long enough for the Winograd path
+        // on any width) and a column target of 60 (2 rows a block) or 125 (5 rows: blocks of 5, 5 and a last 2 of
+        // the 12 rows); several samples transformed per round, then split by a small batch cap
+        int threads = org.screener.core.cpu.Parallel.threads();
+        System.setProperty("screener.conv.winoCols", "60");
+        try {
+            for (int t : new int[]{1, 2}) {
+                org.screener.core.cpu.Parallel.setThreads(t);
+                compareWithRef(new ConvParams(3, 8, 9, v(5, 7, 49), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 50 + t);
+                compareWithRef(new ConvParams(2, 16, 18, v(4, 5, 50), v(3, 3, 3), v(1, 1, 1), v(0, 2, 1), v(1, 1, 1), 2), 52 + t);
+                System.setProperty("screener.conv.winoCols", "125");
+                compareWithRef(new ConvParams(3, 8, 9, v(6, 5, 48), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 54 + t);
+                System.setProperty("screener.conv.directBatch", "140000");   // 65,536 floats a sample: 2, then 1
+                try {
+                    compareWithRef(new ConvParams(3, 8, 9, v(6, 5, 48), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1), 56 + t);
+                } finally {
+                    System.clearProperty("screener.conv.directBatch");
+                }
+                System.setProperty("screener.conv.winoCols", "60");
+            }
+        } finally {
+            System.clearProperty("screener.conv.winoCols");
+            org.screener.core.cpu.Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
+    void directPathBitIdenticalRunToRun() {
+        // an 8³ UNet level's shape (fewer channels): same thread count, same bits, forward and both gradients
+        int threads = org.screener.core.cpu.Parallel.threads();
+        try {
+            org.screener.core.cpu.Parallel.setThreads(2);
+            ConvParams p = ConvParams.cube(4, 12, 12, v(8, 8, 8), 3, 1, 1, 1);
+            Random r = new Random(5);
+            float[] x = rand(r, (int) (p.n * p.cin * p.inVoxels())), w = rand(r, (int) (p.cout * p.cin * 27L));
+            float[] gy = rand(r, (int) (p.n * p.cout * p.outVoxels()));
+            float[][] first = null;
+            for (int rep = 0; rep < 3; rep++) {
+                float[] y = new float[gy.length], gx = new float[x.length], gw = new float[w.length];
+                Conv3dCpu.forward(p, x, w, null, y);
+                Conv3dCpu.backwardData(p, gy, w, gx);
+                Conv3dCpu.backwardWeight(p, x, gy, gw, null);
+                if (first == null) first = new float[][]{y, gx, gw};
+                else for (int i = 0; i < 3; i++)
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(first[i], new float[][]{y, gx, gw}[i], 0f, "output " + i);
+            }
+        } finally {
+            org.screener.core.cpu.Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
     void depthwise() {
         compareWithRef(new ConvParams(2, 6, 6, v(5, 7, 6), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 6), 11);
     }

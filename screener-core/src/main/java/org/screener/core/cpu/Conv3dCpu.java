@@ -81,23 +81,34 @@ public final class Conv3dCpu {
         else forwardIm2col(p, x, w, bias, y);
     }
 
-    /** Geometry of the direct path: the (possibly padded) input of one sample-group and the B row offsets. */
+    /** Geometry of the direct path: the (possibly padded) input of a batch of sample-groups and the B row offsets. */
     private static final class Direct {
         final int Dp, Hp, Wp, planeP, volP, nU, tpp, T, K;
         /** Tiles run over the padded positions of one output plane (depth stride > 1) or of the whole volume. */
         final int blocks;
         final int[] boff;
         final boolean padded;
+        /**
+         * Sample-groups padded and run per parallel loop. Small levels (8³: 7 tiles of one sample) gave each
+         * sample its own copy and its own fork-join round, so a second thread mostly waited at the joins; one
+         * round over all samples' tiles spreads 28 tiles instead of 7 over the threads.
+         */
+        final int sb;
+        /** Floats between consecutive sample-groups in xp. */
+        final int sgStride;
         final float[] xp;
 
-        Direct(ConvParams p, int T) {
+        Direct(ConvParams p, int T0, int width) {
             int cinG = p.cin / p.groups;
             Dp = p.in[0] + 2 * p.pad[0]; Hp = p.in[1] + 2 * p.pad[1]; Wp = p.in[2] + 2 * p.pad[2];
             planeP = Hp * Wp; volP = Dp * planeP;
-            this.T = T;
             // with depth stride 1 consecutive output planes are planeP apart too: one run covers the volume
             blocks = p.stride[0] == 1 ? 1 : p.out[0];
             nU = (p.stride[0] == 1 ? (p.out[0] - 1) * planeP : 0) + (p.out[1] - 1) * Wp + p.out[2];
+            // as many tiles as T0 columns need, evened out: at 8³ 778 columns in tiles of 128 left the last
+            // tile 10 columns of work and 118 of padding
+            int tiles = (nU + T0 - 1) / T0;
+            T = Math.min(T0, roundUp((nU + tiles - 1) / tiles, width));
             tpp = (nU + T - 1) / T;
             int kv = (int) p.kernelVolume();
             K = cinG * kv;
@@ -108,64 +119,75 @@ public final class Conv3dCpu {
                         for (int kw = 0; kw < p.kernel[2]; kw++)
                             boff[q++] = ci * volP + kd * p.dilation[0] * planeP + kh * p.dilation[1] * Wp + kw * p.dilation[2];
             padded = p.pad[0] > 0 || p.pad[1] > 0 || p.pad[2] > 0;
-            xp = padded ? scratchVolume(cinG * volP + 2 * T) : null;
+            sgStride = cinG * volP;
+            // a batch of padded copies up to 4 M floats (16 MB; -Dscreener.conv.directBatch); large volumes keep
+            // one sample-group at a time
+            int sgs = p.n * p.groups;
+            long cap = Long.getLong("screener.conv.directBatch", 4L << 20);
+            sb = padded ? (int) Math.max(1, Math.min(sgs, cap / Math.max(1, sgStride))) : sgs;
+            xp = padded ? scratchVolume(sb * sgStride + 2 * T) : null;
         }
 
-        /** Zero-padded copy of channels [c0, c0+cinG) of sample n into xp (borders stay zero between calls). */
-        void fill(ConvParams p, float[] x, long off) {
+        /** Zero-padded copies of sample-groups [s0, s0+sn) into xp (borders stay zero between calls). */
+        void fill(ConvParams p, float[] x, int s0, int sn) {
             int D = p.in[0], H = p.in[1], W = p.in[2];
             int cinG = p.cin / p.groups;
-            Parallel.forRange(cinG * D, 4, (lo, hi) -> {
-                for (int cd = lo; cd < hi; cd++) {
-                    int c = cd / D, d = cd % D;
+            long inVol = p.inVoxels();
+            Parallel.forRange(sn * cinG * D, 4, (lo, hi) -> {
+                for (int scd = lo; scd < hi; scd++) {
+                    int s = scd / (cinG * D), cd = scd % (cinG * D), c = cd / D, d = cd % D;
+                    long off = (long) (s0 + s) * cinG * inVol;
                     for (int h = 0; h < H; h++)
                         System.arraycopy(x, (int) (off + ((long) (c * D + d) * H + h) * W), xp,
-                                c * volP + ((d + p.pad[0]) * Hp + h + p.pad[1]) * Wp + p.pad[2], W);
+                                s * sgStride + c * volP + ((d + p.pad[0]) * Hp + h + p.pad[1]) * Wp + p.pad[2], W);
                 }
             });
+        }
+
+        /** Offset of sample-group s (of the batch starting at s0) in the B/A source. */
+        int srcOff(ConvParams p, int s0, int s) {
+            return padded ? (s - s0) * sgStride : (int) ((long) s * (p.cin / p.groups) * p.inVoxels());
         }
     }
 
     private static void forwardDirect(ConvParams p, float[] x, float[] w, float[] bias, float[] y) {
         ConvGemm k = kernel();
-        int cinG = p.cin / p.groups, coutG = p.cout / p.groups;
-        int OD = p.out[0], OH = p.out[1], OW = p.out[2];
-        Direct g0 = new Direct(p, tileCols(k));
+        int coutG = p.cout / p.groups;
+        int OH = p.out[1], OW = p.out[2];
+        Direct g0 = new Direct(p, tileCols(k), k.width());
         int T = g0.T, K = g0.K;
         int[] aoff = new int[coutG];
         for (int r = 0; r < coutG; r++) aoff[r] = r * K;
         int[] seqOff = new int[K];
         for (int q = 0; q < K; q++) seqOff[q] = q * T;
-        long inVol = p.inVoxels(), outVol = p.outVoxels();
-        for (int n = 0; n < p.n; n++)
-            for (int g = 0; g < p.groups; g++) {
-                long xOff = (long) (n * p.cin + g * cinG) * inVol;
-                float[] src;
-                int srcOff;
-                if (g0.padded) { g0.fill(p, x, xOff); src = g0.xp; srcOff = 0; }
-                else { src = x; srcOff = (int) xOff; }
-                int yOff = (int) ((long) (n * p.cout + g * coutG) * outVol);
-                int wOff = g * coutG * K, gg = g;
-                Parallel.forRange(g0.blocks * g0.tpp, 1, (lo, hi) -> {
-                    float[] ct = new float[coutG * T];
-                    float[] scratch = null;
-                    for (int t = lo; t < hi; t++) {
-                        int od = t / g0.tpp, u0 = (t % g0.tpp) * T;
-                        int base = srcOff + od * p.stride[0] * g0.planeP + u0;
-                        float[] b = src;
-                        int bo = base;
-                        int[] boff = g0.boff;
-                        if (base + g0.boff[K - 1] + T > src.length) {
-                            if (scratch == null) scratch = new float[K * T];
-                            gather(src, base, g0.boff, K, T, scratch);
-                            b = scratch; bo = 0; boff = seqOff;
-                        }
-                        k.gemm(coutG, T, K, w, wOff, aoff, b, bo, boff, ct, 0, T, false);
-                        storeRows(ct, T, coutG, u0, Math.min(u0 + T, g0.nU), g0, OH, OW, y,
-                                yOff + od * OH * OW, (int) outVol, bias, gg * coutG);
+        long outVol = p.outVoxels();
+        int sgs = p.n * p.groups, tilesPer = g0.blocks * g0.tpp;
+        float[] src = g0.padded ? g0.xp : x;
+        for (int s0 = 0; s0 < sgs; s0 += g0.sb) {
+            int sn = Math.min(g0.sb, sgs - s0), first = s0;
+            if (g0.padded) g0.fill(p, x, s0, sn);
+            Parallel.forRange(sn * tilesPer, 1, (lo, hi) -> {
+                float[] ct = new float[coutG * T];
+                float[] scratch = null;
+                for (int t = lo; t < hi; t++) {
+                    int s = first + t / tilesPer, tt = t % tilesPer, g = s % p.groups;
+                    int od = tt / g0.tpp, u0 = (tt % g0.tpp) * T;
+                    int base = g0.srcOff(p, first, s) + od * p.stride[0] * g0.planeP + u0;
+                    float[] b = src;
+                    int bo = base;
+                    int[] boff = g0.boff;
+                    if (base + g0.boff[K - 1] + T > src.length) {
+                        if (scratch == null) scratch = new float[K * T];
+                        gather(src, base, g0.boff, K, T, scratch);
+                        b = scratch; bo = 0; boff = seqOff;
                     }
-                });
-            }
+                    k.gemm(coutG, T, K, w, g * coutG * K, aoff, b, bo, boff, ct, 0, T, false);
+                    int yOff = (int) ((long) s * coutG * outVol);
+                    storeRows(ct, T, coutG, u0, Math.min(u0 + T, g0.nU), g0, OH, OW, y,
+                            yOff + od * OH * OW, (int) outVol, bias, g * coutG);
+                }
+            });
+        }
     }
 
     /** scratch[q*T + j] = src[base + off[q] + j], zero past the end of src. */
@@ -415,7 +437,7 @@ public final class Conv3dCpu {
             });
         }
         ConvGemm k = kernel();
-        if (Conv3dWinograd.applies(p, k)) {
+        if (Conv3dWinograd.appliesWeight(p, k)) {
             Conv3dWinograd.backwardWeight(p, x, gy, gw, k);
             return;
         }
@@ -430,55 +452,55 @@ public final class Conv3dCpu {
     }
 
     private static void backwardWeightDirect(ConvParams p, float[] x, float[] gy, ConvGemm k, float[] total, int coPad) {
-        int cinG = p.cin / p.groups, coutG = p.cout / p.groups;
-        int OD = p.out[0], OH = p.out[1], OW = p.out[2];
-        Direct g0 = new Direct(p, tileCols(k));
+        int coutG = p.cout / p.groups;
+        int OH = p.out[1], OW = p.out[2];
+        Direct g0 = new Direct(p, tileCols(k), k.width());
         int T = g0.T, K = g0.K, Wp = g0.Wp;
         int[] gyOff = new int[T];
         for (int u = 0; u < T; u++) gyOff[u] = u * coPad;
         int[] seqOff = new int[K];
         for (int q = 0; q < K; q++) seqOff[q] = q * T;
-        long inVol = p.inVoxels(), outVol = p.outVoxels();
-        for (int n = 0; n < p.n; n++)
-            for (int g = 0; g < p.groups; g++) {
-                long xOff = (long) (n * p.cin + g * cinG) * inVol;
-                float[] src;
-                int srcOff;
-                if (g0.padded) { g0.fill(p, x, xOff); src = g0.xp; srcOff = 0; }
-                else { src = x; srcOff = (int) xOff; }
-                int yOff = (int) ((long) (n * p.cout + g * coutG) * outVol), gOff = g * K * coPad;
-                Parallel.OrderedSum sums = new Parallel.OrderedSum();
-                Parallel.forRange(g0.blocks * g0.tpp, 1, (lo, hi) -> {
-                    float[] part = new float[K * coPad], gyt = new float[T * coPad];
-                    float[] scratch = null;
-                    for (int t = lo; t < hi; t++) {
-                        int od = t / g0.tpp, u0 = (t % g0.tpp) * T, uEnd = Math.min(u0 + T, g0.nU);
-                        // gy of this tile transposed to (u, co); wrap-around columns stay zero
-                        Arrays.fill(gyt, 0f);
-                        for (int u = u0; u < uEnd; ) {
-                            int pd = u / g0.planeP, rr = u - pd * g0.planeP, oh = rr / Wp, ow = rr - oh * Wp;
-                            int run = Math.min(uEnd - u, Wp - ow), valid = oh < OH ? Math.min(run, OW - ow) : 0;
-                            for (int co = 0; co < coutG; co++) {
-                                int s = yOff + co * (int) outVol + ((od + pd) * OH + oh) * OW + ow;
-                                for (int j = 0; j < valid; j++) gyt[(u - u0 + j) * coPad + co] = gy[s + j];
-                            }
-                            u += run;
+        long outVol = p.outVoxels();
+        int sgs = p.n * p.groups, tilesPer = g0.blocks * g0.tpp;
+        float[] src = g0.padded ? g0.xp : x;
+        for (int s0 = 0; s0 < sgs; s0 += g0.sb) {
+            int sn = Math.min(g0.sb, sgs - s0), first = s0;
+            if (g0.padded) g0.fill(p, x, s0, sn);
+            Parallel.OrderedSum sums = new Parallel.OrderedSum();
+            Parallel.forRange(sn * tilesPer, 1, (lo, hi) -> {
+                // partials per group: a chunk may span sample-groups of several groups
+                float[] part = new float[p.groups * K * coPad], gyt = new float[T * coPad];
+                float[] scratch = null;
+                for (int t = lo; t < hi; t++) {
+                    int s = first + t / tilesPer, tt = t % tilesPer, g = s % p.groups;
+                    int yOff = (int) ((long) s * coutG * outVol);
+                    int od = tt / g0.tpp, u0 = (tt % g0.tpp) * T, uEnd = Math.min(u0 + T, g0.nU);
+                    // gy of this tile transposed to (u, co); wrap-around columns stay zero
+                    Arrays.fill(gyt, 0f);
+                    for (int u = u0; u < uEnd; ) {
+                        int pd = u / g0.planeP, rr = u - pd * g0.planeP, oh = rr / Wp, ow = rr - oh * Wp;
+                        int run = Math.min(uEnd - u, Wp - ow), valid = oh < OH ? Math.min(run, OW - ow) : 0;
+                        for (int co = 0; co < coutG; co++) {
+                            int sIdx = yOff + co * (int) outVol + ((od + pd) * OH + oh) * OW + ow;
+                            for (int j = 0; j < valid; j++) gyt[(u - u0 + j) * coPad + co] = gy[sIdx + j];
                         }
-                        int base = srcOff + od * p.stride[0] * g0.planeP + u0;
-                        float[] a = src;
-                        int ao = base;
-                        int[] aoff = g0.boff;
-                        if (base + g0.boff[K - 1] + T > src.length) {
-                            if (scratch == null) scratch = new float[K * T];
-                            gather(src, base, g0.boff, K, T, scratch);
-                            a = scratch; ao = 0; aoff = seqOff;
-                        }
-                        k.gemm(K, coPad, uEnd - u0, a, ao, aoff, gyt, 0, gyOff, part, 0, coPad, true);
+                        u += run;
                     }
-                    sums.put(lo, part);
-                });
-                sums.addInto(total, gOff);
-            }
+                    int base = g0.srcOff(p, first, s) + od * p.stride[0] * g0.planeP + u0;
+                    float[] a = src;
+                    int ao = base;
+                    int[] aoff = g0.boff;
+                    if (base + g0.boff[K - 1] + T > src.length) {
+                        if (scratch == null) scratch = new float[K * T];
+                        gather(src, base, g0.boff, K, T, scratch);
+                        a = scratch; ao = 0; aoff = seqOff;
+                    }
+                    k.gemm(K, coPad, uEnd - u0, a, ao, aoff, gyt, 0, gyOff, part, g * K * coPad, coPad, true);
+                }
+                sums.put(lo, part);
+            });
+            sums.addInto(total, 0);
+        }
     }
 
     private static void backwardWeightIm2col(ConvParams p, float[] x, float[] gy, ConvGemm k, float[] total, int coPad) {

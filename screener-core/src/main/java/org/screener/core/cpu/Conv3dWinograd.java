@@ -14,17 +14,34 @@ import java.util.Arrays;
 final class Conv3dWinograd {
     private Conv3dWinograd() {}
 
-    /**
-     * Kernel 3, stride 1, dilation 1 on every axis, at least 8 channels per group, and tile rows filling at least
-     * half of two GEMM widths (below that the direct path wins: at 16³, 8 tiles a row, 24 channels, batch 4, the
-     * direct path took 23 ms forward and backward, Winograd 35). -Dscreener.conv.noWinograd=true disables it.
-     */
-    static boolean applies(ConvParams p, ConvGemm k) {
+    /** Kernel 3, stride 1, dilation 1 on every axis, at least 8 channels per group. */
+    private static boolean shapeFits(ConvParams p) {
         if (Boolean.getBoolean("screener.conv.noWinograd")) return false;
         for (int a = 0; a < 3; a++)
             if (p.kernel[a] != 3 || p.stride[a] != 1 || p.dilation[a] != 1 || p.pad[a] > 2) return false;
+        return p.cin / p.groups >= 8 && p.cout / p.groups >= 8;
+    }
+
+    /**
+     * Forward (and stride-1 backwardData): rows of tiles filling at least half of two GEMM widths, as before
+     * batching; or, on 8 lanes or fewer, rows filling at least half of one vector, now that short rows share one
+     * GEMM column block ({@link #rowsPerBlock}). Measured (ms forward, batch 4, one thread, this machine): 8 lanes,
+     * 48 channels at 8³ 7.9 direct, 6.4 Winograd; 24 at 16³ 10.5 and 8.7. On 16 lanes the transforms of a 4- or
+     * 8-tile row waste three quarters or half of each vector and the direct path stays faster (8³: 4.8 against
+     * 5.0-6.1; 16³: 7.0 against 8.0-8.7). -Dscreener.conv.noWinograd=true disables it.
+     */
+    static boolean applies(ConvParams p, ConvGemm k) {
+        int tw = (p.out[2] + 1) / 2, L = k.width();
+        return shapeFits(p) && (2L * tw >= roundUp(tw, 2 * L) || (L <= 8 && 2 * tw >= roundUp(tw, L)));
+    }
+
+    /**
+     * Weight gradient: tile rows filling at least half of two GEMM widths (below that the direct path wins: at
+     * 16³, 8 tiles a row, 24 channels, batch 4, the direct path took 23 ms forward and backward, Winograd 35).
+     */
+    static boolean appliesWeight(ConvParams p, ConvGemm k) {
         int tw = (p.out[2] + 1) / 2;
-        return p.cin / p.groups >= 8 && p.cout / p.groups >= 8 && 2L * tw >= roundUp(tw, 2 * k.width());
+        return shapeFits(p) && 2L * tw >= roundUp(tw, 2 * k.width());
     }
 
     private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
@@ -67,73 +84,102 @@ final class Conv3dWinograd {
         out[o + 3 * stride] = v2;
     }
 
+    /**
+     * Tile rows (of TW tiles each) batched into one GEMM column block of about this many columns
+     * (-Dscreener.conv.winoCols, default 8 vectors): a small level's row of 4 tiles alone fills a quarter of
+     * one 16-lane vector. Batching changes only which columns share a GEMM call, never a column's arithmetic.
+     */
+    static int rowsPerBlock(int TW, int rows, int L) {
+        int target = Integer.getInteger("screener.conv.winoCols", 8 * L);
+        // rows of two vectors or more already fill the 8 × 2 tile; batching them only grew the buffers (64³,
+        // 32 channels: 111 -> 120 ms forward at 512 bits, 267 -> 279 at 256)
+        if (TW >= 2 * L && System.getProperty("screener.conv.winoCols") == null) return 1;
+        return Math.max(1, Math.min(rows, target / Math.max(1, TW)));
+    }
+
     static void forward(ConvParams p, float[] x, float[] w, float[] bias, float[] y, ConvGemm k) {
-        int cinG = p.cin / p.groups, coutG = p.cout / p.groups;
+        int cinG = p.cin / p.groups, coutG = p.cout / p.groups, L = k.width();
         int D = p.in[0], H = p.in[1], W = p.in[2], OD = p.out[0], OH = p.out[1], OW = p.out[2];
         int pd = p.pad[0], ph = p.pad[1], pw = p.pad[2];
-        int TD = (OD + 1) / 2, TH = (OH + 1) / 2, TW = (OW + 1) / 2, TWp = roundUp(TW, k.width());
+        int TD = (OD + 1) / 2, TH = (OH + 1) / 2, TW = (OW + 1) / 2, TWp = roundUp(TW, L);
         int Dq = 2 * TD + 2, Hq = 2 * TH + 2, Wq = 2 * TW + 2;   // padded input rows the tiles read
         long cS = (long) cinG * Dq * Hq * TWp;                    // stride between the 4 W-transform components
         if (4 * cS > Integer.MAX_VALUE - 16)
             throw new IllegalArgumentException("conv3d: volume too large for one Winograd pass " + p);
+        int rows = TD * TH, R = rowsPerBlock(TW, rows, L), blocks = (rows + R - 1) / R;
+        int nT = TWp;   // columns a row's transforms write: whole vectors (a scalar tail was slower, 16³: 13.8 ms against 6.9)
+        // a block's rows sit TW columns apart; each row's transform writes TWp columns (full vectors), the
+        // overrun is overwritten by the next row, and the last row's overrun needs room; rows of whole vectors
+        // (at 8³ on 16 lanes a row of 76 floats put most vector loads across two cache lines: 5.6 ms against 4.7)
+        int NB = roundUp(Math.max(R * TW, (R - 1) * TW + TWp), L);
+        // several sample-groups transformed per parallel round (up to 4 M floats): at 8³ a sample is one block
+        int sgs = p.n * p.groups;
+        int sb = (int) Math.max(1, Math.min(sgs, Long.getLong("screener.conv.directBatch", 4L << 20) / (4 * cS)));
         float[] u = weights(p, w);
         // every element the tiles use is rewritten below; stale tail columns only feed dropped outputs
-        float[] xw = Conv3dCpu.scratchVolume((int) (4 * cS), false);
+        float[] xw = Conv3dCpu.scratchVolume((int) (4 * cS * sb), false);
         int[] aoff = new int[coutG], boff = new int[cinG];
         for (int r = 0; r < coutG; r++) aoff[r] = r * cinG;
-        for (int r = 0; r < cinG; r++) boff[r] = r * TWp;
+        for (int r = 0; r < cinG; r++) boff[r] = r * NB;
         long inVol = p.inVoxels(), outVol = p.outVoxels();
-        for (int n = 0; n < p.n; n++)
-            for (int g = 0; g < p.groups; g++) {
-                long xOff = (long) (n * p.cin + g * cinG) * inVol;
-                Parallel.forRange(cinG * Dq, 2, (lo, hi) -> {
-                    float[] r = new float[Wq + 2];
-                    for (int cq = lo; cq < hi; cq++) {
-                        int ci = cq / Dq, dq = cq % Dq, id = dq - pd;
-                        for (int hq = 0; hq < Hq; hq++) {
-                            int ih = hq - ph, base = ((ci * Dq + dq) * Hq + hq) * TWp;
-                            if (id < 0 || id >= D || ih < 0 || ih >= H) {
-                                for (int c = 0; c < 4; c++) Arrays.fill(xw, (int) (c * cS + base), (int) (c * cS + base + TWp), 0f);
-                                continue;
-                            }
-                            Arrays.fill(r, 0f);
-                            System.arraycopy(x, (int) (xOff + ((long) (ci * D + id) * H + ih) * W), r, pw, W);
-                            int b1 = (int) (base + cS), b2 = (int) (base + 2 * cS), b3 = (int) (base + 3 * cS);
-                            for (int t = 0; t < TW; t++) {
-                                float r0 = r[2 * t], r1 = r[2 * t + 1], r2 = r[2 * t + 2], r3 = r[2 * t + 3];
-                                xw[base + t] = r0 - r2; xw[b1 + t] = r1 + r2; xw[b2 + t] = r2 - r1; xw[b3 + t] = r1 - r3;
-                            }
+        for (int s0 = 0; s0 < sgs; s0 += sb) {
+            int sn = Math.min(sb, sgs - s0), first = s0;
+            Parallel.forRange(sn * cinG * Dq, 2, (lo, hi) -> {
+                float[] r = new float[Wq + 2];
+                for (int scq = lo; scq < hi; scq++) {
+                    int sl = scq / (cinG * Dq), cq = scq % (cinG * Dq);
+                    int ci = cq / Dq, dq = cq % Dq, id = dq - pd;
+                    long xOff = (long) (first + sl) * cinG * inVol;
+                    long xb = sl * 4 * cS;
+                    for (int hq = 0; hq < Hq; hq++) {
+                        int ih = hq - ph, base = (int) (xb + ((ci * Dq + dq) * Hq + hq) * TWp);
+                        if (id < 0 || id >= D || ih < 0 || ih >= H) {
+                            for (int c = 0; c < 4; c++) Arrays.fill(xw, (int) (c * cS + base), (int) (c * cS + base + TWp), 0f);
+                            continue;
+                        }
+                        Arrays.fill(r, 0f);
+                        System.arraycopy(x, (int) (xOff + ((long) (ci * D + id) * H + ih) * W), r, pw, W);
+                        int b1 = (int) (base + cS), b2 = (int) (base + 2 * cS), b3 = (int) (base + 3 * cS);
+                        for (int t = 0; t < TW; t++) {
+                            float r0 = r[2 * t], r1 = r[2 * t + 1], r2 = r[2 * t + 2], r3 = r[2 * t + 3];
+                            xw[base + t] = r0 - r2; xw[b1 + t] = r1 + r2; xw[b2 + t] = r2 - r1; xw[b3 + t] = r1 - r3;
                         }
                     }
-                });
-                int uOff = g * 64 * coutG * cinG;
-                long yOff = (long) (n * p.cout + g * coutG) * outVol;
-                int gg = g;
-                Parallel.forRange(TD * TH, 1, (lo, hi) -> {
-                    float[] v = new float[64 * cinG * TWp], m = new float[64 * coutG * TWp], o = new float[16 * TWp];
-                    int[] so = new int[16];
-                    for (int t = lo; t < hi; t++) {
-                        int td = t / TH, th = t % TH;
-                        for (int ci = 0; ci < cinG; ci++)
-                            for (int c = 0; c < 4; c++) {
+                }
+            });
+            Parallel.forRange(sn * blocks, 1, (lo, hi) -> {
+                float[] v = new float[64 * cinG * NB], m = new float[64 * coutG * NB], o = new float[16 * nT];
+                int[] so = new int[16];
+                for (int t = lo; t < hi; t++) {
+                    int sl = t / blocks, r0 = (t % blocks) * R, rn = Math.min(R, rows - r0);
+                    int s = first + sl, g = s % p.groups;
+                    long xb = sl * 4 * cS;
+                    for (int ci = 0; ci < cinG; ci++)
+                        for (int c = 0; c < 4; c++)
+                            for (int rr = 0; rr < rn; rr++) {   // ascending: each row overwrites the last one's overrun
+                                int td = (r0 + rr) / TH, th = (r0 + rr) % TH;
                                 for (int a = 0; a < 4; a++)
                                     for (int b = 0; b < 4; b++)
-                                        so[a * 4 + b] = (int) (c * cS + ((long) (ci * Dq + 2 * td + a) * Hq + 2 * th + b) * TWp);
-                                k.winogradIn(xw, so, v, (c * cinG + ci) * TWp, 4 * cinG * TWp, TWp);
+                                        so[a * 4 + b] = (int) (xb + c * cS + ((long) (ci * Dq + 2 * td + a) * Hq + 2 * th + b) * TWp);
+                                k.winogradIn(xw, so, v, (c * cinG + ci) * NB + rr * TW, 4 * cinG * NB, nT);
                             }
-                        for (int e = 0; e < 64; e++)
-                            k.gemm(coutG, TWp, cinG, u, uOff + e * coutG * cinG, aoff, v, e * cinG * TWp, boff,
-                                    m, e * coutG * TWp, TWp, false);
-                        for (int co = 0; co < coutG; co++) {
+                    int nw = roundUp(rn * TW, L), uOff = g * 64 * coutG * cinG;
+                    for (int e = 0; e < 64; e++)
+                        k.gemm(coutG, nw, cinG, u, uOff + e * coutG * cinG, aoff, v, e * cinG * NB, boff,
+                                m, e * coutG * NB, NB, false);
+                    long yOff = (long) s * coutG * outVol;
+                    for (int co = 0; co < coutG; co++) {
+                        float bv = bias == null ? 0f : bias[g * coutG + co];
+                        for (int rr = 0; rr < rn; rr++) {
+                            int td = (r0 + rr) / TH, th = (r0 + rr) % TH;
                             for (int c = 0; c < 4; c++)
-                                k.winogradOut(m, (c * coutG + co) * TWp, 4 * coutG * TWp, o, c * 4 * TWp, TWp);
-                            float bv = bias == null ? 0f : bias[gg * coutG + co];
+                                k.winogradOut(m, (c * coutG + co) * NB + rr * TW, 4 * coutG * NB, o, c * 4 * nT, nT);
                             for (int i = 0; i < 2; i++)
                                 for (int kk = 0; kk < 2; kk++) {
                                     int od = 2 * td + i, oh = 2 * th + kk;
                                     if (od >= OD || oh >= OH) continue;
                                     int row = (int) (yOff + co * outVol + ((long) od * OH + oh) * OW);
-                                    int q = (i * 2 + kk) * TWp, q1 = q + 4 * TWp, q2 = q + 8 * TWp, q3 = q + 12 * TWp;
+                                    int q = (i * 2 + kk) * nT, q1 = q + 4 * nT, q2 = q + 8 * nT, q3 = q + 12 * nT;
                                     int full = OW / 2;
                                     for (int tw = 0; tw < full; tw++) {
                                         float o0 = o[q + tw], o1 = o[q1 + tw], o2 = o[q2 + tw], o3 = o[q3 + tw];
@@ -144,8 +190,9 @@ final class Conv3dWinograd {
                                 }
                         }
                     }
-                });
-            }
+                }
+            });
+        }
     }
 
     /**

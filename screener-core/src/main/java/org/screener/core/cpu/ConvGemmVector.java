@@ -247,15 +247,26 @@ final class ConvGemmVector implements ConvGemm {
         }
     }
 
+    // Forward transforms take any column count: whole vectors, then scalar columns. Two ways to spare a short
+    // row (4 tiles on 16 lanes) its unused lanes were measured and dropped: 128- and 256-bit species for the
+    // tail made C2 box vectors throughout (630 MB allocated per 8³ pass, in the unchanged GEMM tiles too: keep
+    // one vector shape per JVM), and scalar columns were slower than one 3/4-empty vector (16³: 13.8 ms
+    // forward against 8.7), so Conv3dWinograd passes whole vectors.
+
     /** B^T applied to 4 rows: (r0 - r2, r1 + r2, r2 - r1, r1 - r3). */
     private static void bt4(float[] s, int s0, int s1, int s2, int s3, float[] d, int d0, int d1, int d2, int d3, int n) {
-        for (int j = 0; j < n; j += L) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
             FloatVector r0 = FloatVector.fromArray(S, s, s0 + j), r1 = FloatVector.fromArray(S, s, s1 + j);
             FloatVector r2 = FloatVector.fromArray(S, s, s2 + j), r3 = FloatVector.fromArray(S, s, s3 + j);
             r0.sub(r2).intoArray(d, d0 + j);
             r1.add(r2).intoArray(d, d1 + j);
             r2.sub(r1).intoArray(d, d2 + j);
             r1.sub(r3).intoArray(d, d3 + j);
+        }
+        for (; j < n; j++) {
+            float r0 = s[s0 + j], r1 = s[s1 + j], r2 = s[s2 + j], r3 = s[s3 + j];
+            d[d0 + j] = r0 - r2; d[d1 + j] = r1 + r2; d[d2 + j] = r2 - r1; d[d3 + j] = r1 - r3;
         }
     }
 
@@ -269,11 +280,16 @@ final class ConvGemmVector implements ConvGemm {
 
     /** A^T applied to 4 rows: (m0 + m1 + m2, m1 - m2 - m3). */
     private static void at4(float[] s, int s0, int s1, int s2, int s3, float[] d, int d0, int d1, int n) {
-        for (int j = 0; j < n; j += L) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
             FloatVector m0 = FloatVector.fromArray(S, s, s0 + j), m1 = FloatVector.fromArray(S, s, s1 + j);
             FloatVector m2 = FloatVector.fromArray(S, s, s2 + j), m3 = FloatVector.fromArray(S, s, s3 + j);
             m0.add(m1).add(m2).intoArray(d, d0 + j);
             m1.sub(m2).sub(m3).intoArray(d, d1 + j);
+        }
+        for (; j < n; j++) {
+            float m0 = s[s0 + j], m1 = s[s1 + j], m2 = s[s2 + j], m3 = s[s3 + j];
+            d[d0 + j] = m0 + m1 + m2; d[d1 + j] = m1 - m2 - m3;
         }
     }
 

@@ -23,52 +23,88 @@ public final class ReduceCpu {
     static final int MAX_PARTS = 16;
 
     public static void reduce(boolean max, float[] x, int[] xs, float[] out, int[] os) {
-        int rank = xs.length;
-        if (os.length != rank)
-            throw new IllegalArgumentException("cpu reduce: ranks differ: " + Arrays.toString(xs) + " vs " + Arrays.toString(os));
-        int[] dims = new int[rank];
-        boolean[] red = new boolean[rank];
-        int m = 0;
-        long n = 1, mOut = 1;
-        for (int d = 0; d < rank; d++) {
-            n *= xs[d];
-            mOut *= os[d];
-            if (os[d] != xs[d] && os[d] != 1)
-                throw new IllegalArgumentException("cpu reduce: output shape " + Arrays.toString(os)
-                        + " is not a keep-dims reduction of " + Arrays.toString(xs));
-            if (xs[d] == 1) continue;
-            boolean r = os[d] == 1;
-            if (m > 0 && red[m - 1] == r) dims[m - 1] *= xs[d];
-            else { dims[m] = xs[d]; red[m] = r; m++; }
-        }
+        Slots sl = new Slots("cpu reduce", "output shape", xs, os);
         final float identity = max ? Float.NEGATIVE_INFINITY : 0f;
-        if (n == 0) { Arrays.fill(out, 0, (int) mOut, identity); return; }
-        boolean anyRed = false;
-        for (int d = 0; d < m; d++) anyRed |= red[d];
-        if (!anyRed) { System.arraycopy(x, 0, out, 0, (int) n); return; }
-
-        final int L = dims[m - 1];
-        final boolean innerRed = red[m - 1];
-        final int U = innerRed ? 1 : L;                 // output elements per unit (an output row)
-        final int units = (int) (mOut / U);
-        long[] xst = new long[m];
-        long s = 1;
-        for (int d = m - 1; d >= 0; d--) { xst[d] = s; s *= dims[d]; }
-        // outer (non-innermost) axes, split into kept and reduced
-        int nk = 0, nr = 0;
-        for (int d = 0; d < m - 1; d++) if (red[d]) nr++; else nk++;
-        int[] kDims = new int[nk], rDims = new int[nr];
-        long[] kSt = new long[nk], rSt = new long[nr];
-        for (int d = 0, ik = 0, ir = 0; d < m - 1; d++) {
-            if (red[d]) { rDims[ir] = dims[d]; rSt[ir++] = xst[d]; }
-            else { kDims[ik] = dims[d]; kSt[ik++] = xst[d]; }
-        }
-        int colBlocks = innerRed ? 1 : (L + COL_BLOCK - 1) / COL_BLOCK;
-        long tasks = (long) units * colBlocks;
-        if (tasks < MAX_PARTS && n >= 2L * MIN_CHUNK) {
-            reduceByParts(max, x, out, (int) mOut, dims, red, m, n, U);
+        if (sl.n == 0) { Arrays.fill(out, 0, (int) sl.mOut, identity); return; }
+        if (!sl.anyRed) { System.arraycopy(x, 0, out, 0, (int) sl.n); return; }
+        final int U = sl.innerRed ? 1 : sl.L;                 // output elements per unit (an output row)
+        long tasks = (long) sl.units * sl.colBlocks;
+        if (tasks < MAX_PARTS && sl.n >= 2L * MIN_CHUNK) {
+            reduceByParts(max, x, out, (int) sl.mOut, sl.dims, sl.red, sl.m, sl.n, U);
         } else {
-            reduceByOutput(max, x, out, L, innerRed, units, colBlocks, kDims, kSt, rDims, rSt, (int) (n / mOut));
+            reduceByOutput(max, x, out, sl.L, sl.innerRed, sl.units, sl.colBlocks, sl.kDims, sl.kSt, sl.rDims, sl.rSt,
+                    (int) (sl.n / sl.mOut));
+        }
+    }
+
+    /** Offset in x of unit q's first element: q spread over the kept outer axes. */
+    private static long unitBase(int q, int[] kDims, long[] kSt) {
+        long base = 0;
+        int rem = q;
+        for (int d = kDims.length - 1; d >= 0; d--) {
+            int c = rem % kDims[d];
+            rem /= kDims[d];
+            base += c * kSt[d];
+        }
+        return base;
+    }
+
+    /**
+     * The layout reduce and firstMaxMask share: x's axes with size 1 dropped and neighbours of the same kind
+     * (kept or reduced) merged into {@code m} axes {@code dims}/{@code red}; when something is reduced, the
+     * innermost axis L, the units (output elements, or output rows when the innermost axis is kept), their
+     * column blocks, and the outer axes split into kept and reduced with their strides in x.
+     */
+    private static final class Slots {
+        final int[] dims;
+        final boolean[] red;
+        final int m;
+        final long n, mOut;
+        final boolean anyRed;
+        int L, units, colBlocks;
+        boolean innerRed;
+        int[] kDims, rDims;
+        long[] kSt, rSt;
+
+        Slots(String op, String outName, int[] xs, int[] os) {
+            int rank = xs.length;
+            if (os.length != rank)
+                throw new IllegalArgumentException(op + ": ranks differ: " + Arrays.toString(xs) + " vs " + Arrays.toString(os));
+            int[] dm = new int[rank];
+            boolean[] rd = new boolean[rank];
+            int mm = 0;
+            long nn = 1, mo = 1;
+            for (int d = 0; d < rank; d++) {
+                nn *= xs[d];
+                mo *= os[d];
+                if (os[d] != xs[d] && os[d] != 1)
+                    throw new IllegalArgumentException(op + ": " + outName + " " + Arrays.toString(os)
+                            + " is not a keep-dims reduction of " + Arrays.toString(xs));
+                if (xs[d] == 1) continue;
+                boolean r = os[d] == 1;
+                if (mm > 0 && rd[mm - 1] == r) dm[mm - 1] *= xs[d];
+                else { dm[mm] = xs[d]; rd[mm] = r; mm++; }
+            }
+            dims = dm; red = rd; m = mm; n = nn; mOut = mo;
+            boolean any = false;
+            for (int d = 0; d < m; d++) any |= red[d];
+            anyRed = any;
+            if (n == 0 || !anyRed) return;
+            L = dims[m - 1];
+            innerRed = red[m - 1];
+            units = (int) (mOut / (innerRed ? 1 : L));
+            long[] xst = new long[m];
+            long st = 1;
+            for (int d = m - 1; d >= 0; d--) { xst[d] = st; st *= dims[d]; }
+            int nk = 0, nr = 0;
+            for (int d = 0; d < m - 1; d++) if (red[d]) nr++; else nk++;
+            kDims = new int[nk]; rDims = new int[nr];
+            kSt = new long[nk]; rSt = new long[nr];
+            for (int d = 0, ik = 0, ir = 0; d < m - 1; d++) {
+                if (red[d]) { rDims[ir] = dims[d]; rSt[ir++] = xst[d]; }
+                else { kDims[ik] = dims[d]; kSt[ik++] = xst[d]; }
+            }
+            colBlocks = innerRed ? 1 : (L + COL_BLOCK - 1) / COL_BLOCK;
         }
     }
 
@@ -83,13 +119,7 @@ public final class ReduceCpu {
             double[] acc = innerRed ? null : new double[Math.min(L, COL_BLOCK)];
             for (int t = lo; t < hi; t++) {
                 int q = t / colBlocks, cb = t - q * colBlocks;
-                long base = 0;
-                int rem = q;
-                for (int d = kDims.length - 1; d >= 0; d--) {
-                    int c = rem % kDims[d];
-                    rem /= kDims[d];
-                    base += c * kSt[d];
-                }
+                long base = unitBase(q, kDims, kSt);
                 Arrays.fill(ridx, 0);
                 long off = base;
                 if (innerRed) {
@@ -212,50 +242,21 @@ public final class ReduceCpu {
      * and walks its window in order, stopping at the first hit, so the result does not depend on threads.
      */
     public static void firstMaxMask(float[] x, int[] xs, float[] max, int[] ms, float[] mask) {
-        int rank = xs.length;
-        if (ms.length != rank)
-            throw new IllegalArgumentException("cpu firstMaxMask: ranks differ: " + Arrays.toString(xs) + " vs " + Arrays.toString(ms));
-        int[] dims = new int[rank];
-        boolean[] red = new boolean[rank];
-        int m = 0;
-        long n = 1, mOut = 1;
-        for (int d = 0; d < rank; d++) {
-            n *= xs[d];
-            mOut *= ms[d];
-            if (ms[d] != xs[d] && ms[d] != 1)
-                throw new IllegalArgumentException("cpu firstMaxMask: max shape " + Arrays.toString(ms)
-                        + " is not a keep-dims reduction of " + Arrays.toString(xs));
-            if (xs[d] == 1) continue;
-            boolean r = ms[d] == 1;
-            if (m > 0 && red[m - 1] == r) dims[m - 1] *= xs[d];
-            else { dims[m] = xs[d]; red[m] = r; m++; }
-        }
+        Slots sl = new Slots("cpu firstMaxMask", "max shape", xs, ms);
+        long n = sl.n, mOut = sl.mOut;
         if (n == 0) return;
-        boolean anyRed = false;
-        for (int d = 0; d < m; d++) anyRed |= red[d];
         final int total = (int) n;
-        if (!anyRed) {   // every slot holds one element: x itself is the max
+        if (!sl.anyRed) {   // every slot holds one element: x itself is the max
             Parallel.forRange(total, MIN_CHUNK, (lo, hi) -> {
                 for (int i = lo; i < hi; i++) mask[i] = same(x[i], max[i]) ? 1f : 0f;
             });
             return;
         }
         Arrays.fill(mask, 0, (int) n, 0f);
-        final int L = dims[m - 1];
-        final boolean innerRed = red[m - 1];
-        final int units = (int) (mOut / (innerRed ? 1 : L));
-        long[] xst = new long[m];
-        long s = 1;
-        for (int d = m - 1; d >= 0; d--) { xst[d] = s; s *= dims[d]; }
-        int nk = 0, nr0 = 0;
-        for (int d = 0; d < m - 1; d++) if (red[d]) nr0++; else nk++;
-        int[] kDims = new int[nk], rDims = new int[nr0];
-        long[] kSt = new long[nk], rSt = new long[nr0];
-        for (int d = 0, ik = 0, ir = 0; d < m - 1; d++) {
-            if (red[d]) { rDims[ir] = dims[d]; rSt[ir++] = xst[d]; }
-            else { kDims[ik] = dims[d]; kSt[ik++] = xst[d]; }
-        }
-        int colBlocks = innerRed ? 1 : (L + COL_BLOCK - 1) / COL_BLOCK;
+        final int L = sl.L, units = sl.units, colBlocks = sl.colBlocks;
+        final boolean innerRed = sl.innerRed;
+        final int[] kDims = sl.kDims, rDims = sl.rDims;
+        final long[] kSt = sl.kSt, rSt = sl.rSt;
         int nTasks = units * colBlocks;
         int perOut = (int) (n / mOut);
         int minTasks = Math.max(1, MIN_CHUNK / Math.max(1, perOut * (innerRed ? 1 : Math.min(L, COL_BLOCK))));
@@ -265,13 +266,7 @@ public final class ReduceCpu {
             boolean[] found = innerRed ? null : new boolean[Math.min(L, COL_BLOCK)];
             for (int t = lo; t < hi; t++) {
                 int q = t / colBlocks, cb = t - q * colBlocks;
-                long base = 0;
-                int rem = q;
-                for (int d = kDims.length - 1; d >= 0; d--) {
-                    int c = rem % kDims[d];
-                    rem /= kDims[d];
-                    base += c * kSt[d];
-                }
+                long base = unitBase(q, kDims, kSt);
                 Arrays.fill(ridx, 0);
                 long off = base;
                 if (innerRed) {
